@@ -1,0 +1,32 @@
+// Command trustfix installs a new root CA on a fleet of Cisco devices.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/trustfix/trustfix/pkg/cli"
+)
+
+func main() {
+	// The first SIGINT/SIGTERM cancels ctx: no new device starts, devices in
+	// flight finish or back out cleanly. A second one cancels hard: devices in
+	// flight abort through their guards. Neither exits here.
+	ctx, stop := context.WithCancel(context.Background())
+	hard, abort := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		stop()
+		<-sigs
+		abort()
+	}()
+	env := cli.SystemEnv()
+	env.Hard = hard
+	code := cli.Run(ctx, os.Args[1:], env)
+	signal.Stop(sigs)
+	os.Exit(code)
+}

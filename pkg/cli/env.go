@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// Env is everything a command touches outside itself, built once so tests
+// can pass buffers, a fake environment and a fixed clock.
+type Env struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// InTerminal and ErrTerminal say whether stdin / stderr are terminals
+	// (confirmation prompts, the progress bar).
+	InTerminal  bool
+	ErrTerminal bool
+	LookupEnv   func(string) (string, bool)
+	Now         func() time.Time
+	// Hard is cancelled by a second signal: devices in flight abort.
+	Hard context.Context
+	// ReadPassword reads a secret from the terminal without echo.
+	ReadPassword func(prompt string) (string, error)
+}
+
+// SystemEnv is the real process environment.
+func SystemEnv() Env {
+	return Env{
+		In:          os.Stdin,
+		Out:         os.Stdout,
+		Err:         os.Stderr,
+		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		LookupEnv:   os.LookupEnv,
+		Now:         time.Now,
+		Hard:        context.Background(),
+		ReadPassword: func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(os.Stderr)
+			return string(b), err
+		},
+	}
+}
+
+func (e *Env) fill() {
+	if e.In == nil {
+		e.In = os.Stdin
+	}
+	if e.Out == nil {
+		e.Out = io.Discard
+	}
+	if e.Err == nil {
+		e.Err = io.Discard
+	}
+	if e.LookupEnv == nil {
+		e.LookupEnv = os.LookupEnv
+	}
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Hard == nil {
+		e.Hard = context.Background()
+	}
+}

@@ -1,0 +1,41 @@
+// Package cli is trustfix's command tree: plan, apply, fix, report and lab.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// Run executes the command line and returns the process exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	env.fill()
+	root := newRoot(&env)
+	root.SetArgs(args)
+	root.SetIn(env.In)
+	root.SetOut(env.Out)
+	root.SetErr(env.Err)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !errors.Is(err, errDevicesFailed) {
+		fmt.Fprintf(env.Err, "trustfix: %v\n", err)
+	}
+	return exitCode(err)
+}
+
+func newRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "trustfix",
+		Short: "Install the IdenTrust Commercial Root CA 1 on a fleet of Cisco devices",
+		Long: `trustfix logs in to Cisco IOS XE, IOS XR, ASA and FXOS devices over SSH, finds
+whether their trust store holds IdenTrust Commercial Root CA 1 (the root that
+replaced QuoVadis Root CA 2 for Smart Licensing and Smart Call Home), and
+installs it with each platform's own import sequence, proving the result.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputErr(err) })
+	root.AddCommand(newLabCmd(env))
+	return root
+}

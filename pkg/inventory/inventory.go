@@ -1,0 +1,138 @@
+// Package inventory reads the YAML inventory into validated devices.
+//
+// The file has four top-level keys: defaults (fields for every device),
+// groups (named sets of the same fields), devices (a list; each needs a name
+// and, after merging, a host) and ca_file (top level only: the CA
+// certificate to install). Relative ca_file and known_hosts paths are taken
+// from the inventory file's directory; a leading "~/" is $HOME. A device's
+// value for a field is taken from, highest precedence first: the device
+// itself, its groups in reverse listed order (a later group overrides an
+// earlier one), then defaults, then the built-in default. password and
+// password_env are one setting: the level that sets either replaces both
+// (likewise enable_password and enable_password_env). max_sessions is only
+// allowed in groups and caps concurrent sessions to that group's members.
+//
+// Every problem is found before any connection and reported as one line,
+// "FILE:LINE: FIELD: MESSAGE" (see Error); when the file has several, the
+// first in file order wins. inventory.example.yaml at the repository root
+// shows every field.
+package inventory
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/trustfix/trustfix/pkg/secret"
+)
+
+// Defaults for fields the inventory leaves out.
+const (
+	DefaultPort          = 22
+	DefaultPlatform      = "auto"
+	DefaultTimeout       = 2 * time.Minute
+	DefaultImportMethod  = "auto"
+	DefaultBundleURL     = "http://www.cisco.com/security/pki/trs/ios_core.p7b"
+	DefaultHostKeyPolicy = "accept-new"
+	DefaultRetries       = 2
+)
+
+// Allowed values of the enumerated fields.
+var (
+	Platforms       = []string{"auto", "iosxe", "iosxr", "asa", "fxos", "cer", "esa", "wsa"}
+	ImportMethods   = []string{"auto", "url", "file", "terminal"}
+	HostKeyPolicies = []string{"strict", "accept-new", "insecure"}
+)
+
+// Device is one inventory device with defaults, groups and its own fields
+// merged and validated. Marshalled or printed, it never shows a password.
+type Device struct {
+	Name             string        `json:"name" yaml:"name"`
+	Host             string        `json:"host" yaml:"host"`
+	Port             int           `json:"port" yaml:"port"`
+	Platform         string        `json:"platform" yaml:"platform"` // one of Platforms
+	Username         string        `json:"username" yaml:"username"`
+	Password         secret.Secret `json:"password,omitzero" yaml:"password,omitempty"`               // prints "[redacted]"
+	EnablePassword   secret.Secret `json:"enable_password,omitzero" yaml:"enable_password,omitempty"` // zero when not configured
+	Timeout          time.Duration `json:"timeout" yaml:"timeout"`                                    // whole-device deadline
+	ImportMethod     string        `json:"import_method" yaml:"import_method"`                        // one of ImportMethods
+	BundleFile       string        `json:"bundle_file,omitempty" yaml:"bundle_file,omitempty"`        // e.g. flash:ios_core.p7b
+	BundleURL        string        `json:"bundle_url" yaml:"bundle_url"`
+	HostKeyPolicy    string        `json:"host_key_policy" yaml:"host_key_policy"`             // one of HostKeyPolicies
+	KnownHosts       string        `json:"known_hosts,omitempty" yaml:"known_hosts,omitempty"` // "" means ~/.ssh/known_hosts (caller resolves); else ~/ expanded, relative joined to the file's dir
+	LegacyAlgorithms bool          `json:"legacy_algorithms" yaml:"legacy_algorithms"`
+	JumpHost         string        `json:"jump_host,omitempty" yaml:"jump_host,omitempty"` // [user@]host[:port]; see ParseJumpHost
+	Version          string        `json:"version,omitempty" yaml:"version,omitempty"`     // for cer/esa/wsa not reachable by CLI
+	Groups           []string      `json:"groups,omitempty" yaml:"groups,omitempty"`       // as listed on the device
+	Retries          int           `json:"retries" yaml:"retries"`                         // extra attempts after a retryable failure
+	Line             int           `json:"line" yaml:"line"`                               // line of the device entry in the file
+}
+
+// NewDevice returns a Device with every built-in default set, for a device
+// that does not come from an inventory file (trustfix fix HOST). The caller
+// fills in the username and passwords.
+func NewDevice(name, host string) Device {
+	return Device{
+		Name:          name,
+		Host:          host,
+		Port:          DefaultPort,
+		Platform:      DefaultPlatform,
+		Timeout:       DefaultTimeout,
+		ImportMethod:  DefaultImportMethod,
+		BundleURL:     DefaultBundleURL,
+		HostKeyPolicy: DefaultHostKeyPolicy,
+		Retries:       DefaultRetries,
+	}
+}
+
+// Inventory is a loaded, validated inventory file.
+type Inventory struct {
+	Path        string         // as given to Load/Parse
+	Devices     []Device       // in file order
+	CAFile      string         // ca_file, joined to the inventory's directory when relative; "" when not set
+	GroupLimits map[string]int // group name → max_sessions, for groups that set it
+	Warnings    []string       // one line each, "FILE:LINE: FIELD: MESSAGE", in file order
+	SHA256      string         // hex SHA-256 of the file's bytes
+}
+
+// Load reads and validates the inventory at path. env looks up password
+// variables; nil means os.LookupEnv. Every error is an *Error matching
+// ErrInvalid.
+func Load(path string, env func(string) (string, bool)) (*Inventory, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		msg := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			msg = pe.Op + ": " + pe.Err.Error()
+		}
+		return nil, &Error{File: path, Field: "", Msg: msg, Err: err}
+	}
+	return Parse(path, data, env)
+}
+
+// Parse validates inventory data; path is used in messages and to resolve a
+// relative ca_file. env looks up password variables; nil means
+// os.LookupEnv. Every error is an *Error matching ErrInvalid.
+func Parse(path string, data []byte, env func(string) (string, bool)) (*Inventory, error) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	root, err := decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{file: path, env: env}
+	inv := p.inventory(root)
+	if err := p.first(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	inv.Path = path
+	inv.SHA256 = hex.EncodeToString(sum[:])
+	inv.Warnings = p.warnings()
+	return inv, nil
+}

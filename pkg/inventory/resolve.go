@@ -1,0 +1,116 @@
+package inventory
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/trustfix/trustfix/pkg/secret"
+)
+
+// device merges defaults, the device's groups and the device's own fields
+// into a Device and checks what only the merged view can tell: required
+// fields, password variables, a file import without a bundle file. names
+// maps device names seen so far to their line. ok is false when the device
+// had an error.
+func (p *parser) device(l *level, defaults *level, groups map[string]*level, names map[string]int) (Device, bool) {
+	errs := len(p.errs)
+	d := NewDevice("", "")
+	d.Line = l.line
+
+	if e := l.set["name"]; e == nil {
+		p.add(l.line, l.path+".name", "missing")
+	} else if e.ok {
+		if first, dup := names[e.v.s]; dup {
+			p.add(e.line, e.path, "duplicate name %s (first at line %d)", quote(e.v.s), first)
+		} else {
+			names[e.v.s] = e.line
+		}
+	}
+
+	chain := []*level{defaults}
+	if e := l.set["groups"]; e != nil && e.ok {
+		for j, g := range e.v.list {
+			gl, found := groups[g]
+			if !found {
+				p.add(e.v.line[j], fmt.Sprintf("%s[%d]", e.path, j), "unknown group %s%s", quote(g), suggest(g, sortedKeys(groups)))
+				continue
+			}
+			chain = append(chain, gl)
+		}
+		d.Groups = e.v.list
+	}
+	chain = append(chain, l)
+	m := merge(chain)
+
+	for i := range fields { // field order: deterministic
+		if e := m[fields[i].key]; e != nil && e.ok && e.f.set != nil {
+			e.f.set(&d, e.v)
+		}
+	}
+	d.KnownHosts = p.filePath(d.KnownHosts)
+	for _, key := range []string{"host", "username"} {
+		if m[key] == nil {
+			p.add(l.line, l.path+"."+key, "missing")
+		}
+	}
+	d.Password = p.password(m, "password", l, true)
+	d.EnablePassword = p.password(m, "enable_password", l, false)
+	if e := m["import_method"]; e != nil && e.ok && e.v.s == "file" && m["bundle_file"] == nil {
+		p.add(l.line, l.path+".bundle_file", "missing (import_method file, set at line %d, needs it)", e.line)
+	}
+	return d, len(p.errs) == errs
+}
+
+// merge overlays levels, later over earlier. A level that sets password or
+// password_env replaces both (likewise the enable pair), so a device's
+// plain password beats a default password_env and the other way round.
+func merge(chain []*level) map[string]*entry {
+	m := map[string]*entry{}
+	for _, l := range chain {
+		for _, key := range []string{"password", "enable_password"} {
+			if l.set[key] != nil || l.set[key+"_env"] != nil {
+				delete(m, key)
+				delete(m, key+"_env")
+			}
+		}
+		for k, e := range l.set {
+			m[k] = e
+		}
+	}
+	return m
+}
+
+// password resolves key ("password" or "enable_password") from its _env
+// variable or its plain value. A missing variable is reported where the
+// effective _env was written; a missing required password at the device.
+func (p *parser) password(m map[string]*entry, key string, l *level, required bool) secret.Secret {
+	if e := m[key+"_env"]; e != nil {
+		if !e.ok {
+			return secret.Secret{}
+		}
+		s, err := secret.FromLookup(e.v.s, p.env)
+		if err != nil {
+			p.errs = append(p.errs, &Error{File: p.file, Line: e.line, Field: e.path, Msg: err.Error(), Err: err})
+		}
+		return s
+	}
+	if e := m[key]; e != nil {
+		if e.ok {
+			return secret.New(e.v.s)
+		}
+		return secret.Secret{}
+	}
+	if required {
+		p.add(l.line, l.path+"."+key+"_env", "missing (set password_env, or password, in the device, a group or defaults)")
+	}
+	return secret.Secret{}
+}
+
+func sortedKeys(m map[string]*level) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,84 @@
+package journal
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+func TestLastByDeviceAndLatest(t *testing.T) {
+	recs := []record.Record{rec("a", record.Failed), rec("b", record.Remediated), rec("a", record.Remediated), rec("c", record.Skipped)}
+	last := LastByDevice(recs)
+	if len(last) != 3 || last["a"].Outcome != record.Remediated || last["c"].Outcome != record.Skipped {
+		t.Errorf("LastByDevice = %v", last)
+	}
+	latest := Latest(recs)
+	if names(latest) != "a b c" || latest[0].Outcome != record.Remediated {
+		t.Errorf("Latest = %v", latest)
+	}
+	if Latest(nil) != nil {
+		t.Error("Latest(nil) is not nil")
+	}
+}
+
+func TestDone(t *testing.T) {
+	for o, want := range map[record.Outcome]bool{
+		record.Remediated: true, record.AlreadyCompliant: true,
+		record.Failed: false, record.Skipped: false, "": false,
+	} {
+		if got := Done(record.Record{Outcome: o}); got != want {
+			t.Errorf("Done(%q) = %v, want %v", o, got, want)
+		}
+	}
+}
+
+func TestCheckRun(t *testing.T) {
+	const inv = "5f2b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3"
+	const ca = "DF717EAA4AD94EC9558499602D48DE5FBCF03A25"
+	want := record.RunInfo{ID: "run-2", Inventory: inv, CAFingerprint: ca}
+	with := func(run *record.RunInfo) []record.Record {
+		r := rec("asa-1", record.Failed)
+		r.Run = run
+		return []record.Record{rec("ok", record.Remediated), r}
+	}
+	ok := with(&record.RunInfo{ID: "run-1", Inventory: inv, CAFingerprint: ca})
+	ok[0].Run = &record.RunInfo{ID: "run-0", Inventory: inv, CAFingerprint: ca}
+	if err := CheckRun(ok, want); err != nil {
+		t.Errorf("same inputs, other run id: %v", err)
+	}
+	if err := CheckRun(nil, want); err != nil {
+		t.Errorf("empty journal: %v", err)
+	}
+
+	tests := []struct {
+		name string
+		run  *record.RunInfo
+		want string
+	}{
+		{"no run info", nil, `journal does not match this run: the record of device "asa-1" has no run information, so its inventory and CA are unknown; start a new journal`},
+		{"inventory", &record.RunInfo{ID: "run-1", Inventory: "99aa", CAFingerprint: ca},
+			`journal does not match this run: it was written for a different inventory (sha256 99aa, this run 5f2b9c0d1e2f…) (run run-1, device "asa-1"); use a new journal for these inputs`},
+		{"CA with a common prefix", &record.RunInfo{ID: "run-1", Inventory: inv, CAFingerprint: "DF717EAA4AD94EC9FFFF"},
+			`journal does not match this run: it was written for a different CA (fingerprint DF717EAA4AD94EC9FFFF, this run DF717EAA4AD94EC95584…) (run run-1, device "asa-1"); use a new journal for these inputs`},
+		{"both", &record.RunInfo{ID: "run-1", Inventory: "", CAFingerprint: "AB"},
+			`journal does not match this run: it was written for a different inventory (sha256 none, this run 5f2b9c0d1e2f…) and a different CA (fingerprint AB, this run DF717EAA4AD9…) (run run-1, device "asa-1"); use a new journal for these inputs`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := with(tc.run)
+			recs[0].Run = &record.RunInfo{Inventory: inv, CAFingerprint: ca}
+			err := CheckRun(recs, want)
+			if !errors.Is(err, ErrRunMismatch) {
+				t.Fatalf("err = %v, want ErrRunMismatch", err)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("\n got %s\nwant %s", err, tc.want)
+			}
+			if strings.Count(err.Error(), "\n") != 0 {
+				t.Error("message is not one line")
+			}
+		})
+	}
+}

@@ -1,0 +1,110 @@
+// Package record defines the one row type that flows out of every run: the
+// journal line, the `-o json` device object and the report row are all a
+// Record, so the three cannot drift apart.
+package record
+
+import "time"
+
+// Verdict is what detection concludes about a device.
+type Verdict string
+
+// Verdicts, as named in the SPEC.
+const (
+	Compliant       Verdict = "compliant"
+	Remediate       Verdict = "remediate"
+	UpgradeRequired Verdict = "upgrade-required"
+	Unsupported     Verdict = "unsupported"
+	Unreachable     Verdict = "unreachable"
+	AuthFailed      Verdict = "auth-failed"
+	Error           Verdict = "error"
+)
+
+// Verdicts lists every verdict in report order.
+var Verdicts = []Verdict{Compliant, Remediate, UpgradeRequired, Unsupported, Unreachable, AuthFailed, Error}
+
+// Outcome is what apply/fix did to a device.
+type Outcome string
+
+// Outcomes of apply/fix.
+const (
+	Remediated       Outcome = "remediated"
+	AlreadyCompliant Outcome = "already-compliant"
+	Failed           Outcome = "failed"
+	Skipped          Outcome = "skipped"
+)
+
+// Outcomes lists every outcome in report order.
+var Outcomes = []Outcome{Remediated, AlreadyCompliant, Failed, Skipped}
+
+// Method is an import sequence.
+type Method string
+
+// Import methods. MethodAuto is only ever a preference, never a decision.
+const (
+	MethodAuto     Method = "auto"
+	MethodURL      Method = "url"
+	MethodFile     Method = "file"
+	MethodTerminal Method = "terminal"
+)
+
+// Advisory is the field-notice view of a device's software release.
+type Advisory struct {
+	Notice   string `json:"notice"`          // e.g. FN72298
+	Affected bool   `json:"affected"`        // the release is named in the notice
+	Fixed    string `json:"fixed,omitempty"` // the first fixed release(s), as the notice words them
+	Note     string `json:"note,omitempty"`  // one line for the operator
+}
+
+// Proof is the target CA as the device lists it after a fix.
+type Proof struct {
+	Subject     string `json:"subject"`
+	Serial      string `json:"serial"`
+	Fingerprint string `json:"fingerprint"` // SHA-1, upper-case hex, as computed from the device's own listing where it prints the certificate
+}
+
+// Record is one device in one run: a plan row, or an apply attempt.
+type Record struct {
+	Name     string `json:"name"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Platform string `json:"platform"`
+	Version  string `json:"version"`
+	Model    string `json:"model"`
+	Hostname string `json:"hostname"`
+	Serial   string `json:"serial,omitempty"`
+
+	// CAPresent is nil when the trust store could not be read.
+	CAPresent       *bool `json:"ca_present"`
+	QuoVadisPresent *bool `json:"quovadis_present,omitempty"`
+
+	Verdict    Verdict   `json:"verdict"`
+	Method     Method    `json:"method"`
+	Persistent *bool     `json:"persistent"`
+	Reason     string    `json:"reason,omitempty"` // why this verdict/method, one line
+	Advisory   *Advisory `json:"advisory"`
+	Error      string    `json:"error"`
+
+	// Apply-only fields.
+	Outcome    Outcome    `json:"outcome,omitempty"`
+	Stage      string     `json:"stage,omitempty"` // how far the device got: connect, detect, import, verify, save, done
+	Fallback   string     `json:"fallback,omitempty"`
+	Proof      *Proof     `json:"proof,omitempty"`
+	Started    *time.Time `json:"started,omitempty"`
+	Finished   *time.Time `json:"finished,omitempty"`
+	Attempts   int        `json:"attempts,omitempty"`
+	Transcript string     `json:"transcript,omitempty"`
+
+	// Run binds a journal line to the run that wrote it (resume refuses a
+	// journal of another inventory or CA).
+	Run *RunInfo `json:"run,omitempty"`
+}
+
+// RunInfo identifies the inputs of a run.
+type RunInfo struct {
+	ID            string `json:"id"`
+	Inventory     string `json:"inventory"`      // sha256 of the inventory file
+	CAFingerprint string `json:"ca_fingerprint"` // SHA-1 of the target CA
+}
+
+// Bool returns a pointer to b, for the optional fields.
+func Bool(b bool) *bool { return &b }

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// unknown labels a record whose platform or verdict was never found (e.g.
+// unreachable with platform: auto), so it is still counted.
+const unknown = "unknown"
+
+// Summary counts a set of records: the tail of a plan, the final word of
+// an apply and the head of a report. Its JSON is the "summary" object of
+// `-o json`; encoding/json sorts map keys, so the output is deterministic.
+type Summary struct {
+	Total int `json:"total"`
+	// ByVerdict has every verdict, zero counts included, so a script can
+	// read .by_verdict.error without a null check.
+	ByVerdict map[record.Verdict]int `json:"by_verdict"`
+	// ByOutcome has every outcome when any record has one (apply, report)
+	// and is omitted for a plan.
+	ByOutcome  map[record.Outcome]int    `json:"by_outcome,omitempty"`
+	ByPlatform map[string]PlatformCounts `json:"by_platform"`
+	// Failed names, in record order, the devices that failed: outcome
+	// failed, or for a record without an outcome, verdict unreachable,
+	// auth-failed or error. Non-empty means exit code 2.
+	Failed []string `json:"failed"`
+}
+
+// PlatformCounts is one platform's share of a Summary; only non-zero
+// counts are listed.
+type PlatformCounts struct {
+	Total     int                    `json:"total"`
+	ByVerdict map[record.Verdict]int `json:"by_verdict"`
+	ByOutcome map[record.Outcome]int `json:"by_outcome,omitempty"`
+}
+
+// Summarise counts recs. It does not merge repeated devices: pass one
+// record per device (journal.Latest) for a per-device view.
+func Summarise(recs []record.Record) Summary {
+	s := Summary{
+		Total:      len(recs),
+		ByVerdict:  make(map[record.Verdict]int, len(record.Verdicts)),
+		ByPlatform: map[string]PlatformCounts{},
+		Failed:     []string{},
+	}
+	for _, v := range record.Verdicts {
+		s.ByVerdict[v] = 0
+	}
+	for _, r := range recs {
+		if r.Outcome != "" && s.ByOutcome == nil {
+			s.ByOutcome = make(map[record.Outcome]int, len(record.Outcomes))
+			for _, o := range record.Outcomes {
+				s.ByOutcome[o] = 0
+			}
+		}
+	}
+	for _, r := range recs {
+		v := verdictOf(r)
+		s.ByVerdict[v]++
+		p := r.Platform
+		if p == "" {
+			p = unknown
+		}
+		pc, ok := s.ByPlatform[p]
+		if !ok {
+			pc.ByVerdict = map[record.Verdict]int{}
+		}
+		pc.Total++
+		pc.ByVerdict[v]++
+		if r.Outcome != "" {
+			s.ByOutcome[r.Outcome]++
+			if pc.ByOutcome == nil {
+				pc.ByOutcome = map[record.Outcome]int{}
+			}
+			pc.ByOutcome[r.Outcome]++
+		}
+		s.ByPlatform[p] = pc
+		if IsFailure(r) {
+			s.Failed = append(s.Failed, r.Name)
+		}
+	}
+	return s
+}
+
+// IsFailure reports whether a record counts against the run (exit code 2):
+// the outcome when there is one, else the verdict. Upgrade-required and
+// unsupported are answers, not failures.
+func IsFailure(r record.Record) bool {
+	if r.Outcome != "" {
+		return r.Outcome == record.Failed
+	}
+	switch r.Verdict {
+	case record.Unreachable, record.AuthFailed, record.Error:
+		return true
+	}
+	return false
+}
+
+func verdictOf(r record.Record) record.Verdict {
+	if r.Verdict == "" {
+		return unknown
+	}
+	return r.Verdict
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+func TestSummariseMixed(t *testing.T) {
+	recs := append(planRecords(), applyRecords()...)
+	s := Summarise(recs)
+	if s.Total != 14 {
+		t.Errorf("Total = %d", s.Total)
+	}
+	wantV := map[record.Verdict]int{
+		record.Compliant: 2, record.Remediate: 5, record.UpgradeRequired: 2, record.Unsupported: 1,
+		record.Unreachable: 2, record.AuthFailed: 1, record.Error: 1,
+	}
+	if !reflect.DeepEqual(s.ByVerdict, wantV) {
+		t.Errorf("ByVerdict = %v, want %v", s.ByVerdict, wantV)
+	}
+	wantO := map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1, record.Failed: 2, record.Skipped: 1}
+	if !reflect.DeepEqual(s.ByOutcome, wantO) {
+		t.Errorf("ByOutcome = %v, want %v", s.ByOutcome, wantO)
+	}
+	wantP := map[string]PlatformCounts{
+		"iosxe": {Total: 5, ByVerdict: map[record.Verdict]int{record.Remediate: 2, record.Compliant: 2, record.AuthFailed: 1},
+			ByOutcome: map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1}},
+		"iosxr":   {Total: 2, ByVerdict: map[record.Verdict]int{record.Remediate: 2}, ByOutcome: map[record.Outcome]int{record.Failed: 1}},
+		"asa":     {Total: 1, ByVerdict: map[record.Verdict]int{record.Error: 1}},
+		"fxos":    {Total: 1, ByVerdict: map[record.Verdict]int{record.Remediate: 1}},
+		"esa":     {Total: 2, ByVerdict: map[record.Verdict]int{record.UpgradeRequired: 2}, ByOutcome: map[record.Outcome]int{record.Skipped: 1}},
+		"nxos":    {Total: 1, ByVerdict: map[record.Verdict]int{record.Unsupported: 1}},
+		"unknown": {Total: 2, ByVerdict: map[record.Verdict]int{record.Unreachable: 2}, ByOutcome: map[record.Outcome]int{record.Failed: 1}},
+	}
+	if !reflect.DeepEqual(s.ByPlatform, wantP) {
+		t.Errorf("ByPlatform =\n%v\nwant\n%v", s.ByPlatform, wantP)
+	}
+	// Plan rows fail on their verdict, apply rows on their outcome.
+	wantF := []string{"asa-edge-1", "lab-sw-9", "\x1b[31mevil\x1b[0m", "ncs-core-1", "lab-sw-9"}
+	if !reflect.DeepEqual(s.Failed, wantF) {
+		t.Errorf("Failed = %q, want %q", s.Failed, wantF)
+	}
+	sum := 0
+	for _, n := range s.ByVerdict {
+		sum += n
+	}
+	if sum != s.Total {
+		t.Errorf("verdict counts add up to %d, not %d", sum, s.Total)
+	}
+}
+
+func TestSummaryJSONShape(t *testing.T) {
+	plan, _ := json.Marshal(Summarise(planRecords()[:1]))
+	want := `{"total":1,"by_verdict":{"auth-failed":0,"compliant":0,"error":0,"remediate":1,"unreachable":0,"unsupported":0,"upgrade-required":0},` +
+		`"by_platform":{"iosxe":{"total":1,"by_verdict":{"remediate":1}}},"failed":[]}`
+	if string(plan) != want {
+		t.Errorf("plan summary\n got %s\nwant %s", plan, want)
+	}
+	apply, _ := json.Marshal(Summarise(applyRecords()[:1]))
+	if !strings.Contains(string(apply), `"by_outcome":{"already-compliant":0,"failed":0,"remediated":1,"skipped":0}`) {
+		t.Errorf("apply summary lacks every outcome: %s", apply)
+	}
+}
+
+func TestRenderSummaryFailedList(t *testing.T) {
+	var recs []record.Record
+	for i := range maxFailed + 5 {
+		recs = append(recs, record.Record{Name: fmt.Sprintf("d%02d", i), Platform: "asa", Verdict: record.Unreachable})
+	}
+	var buf bytes.Buffer
+	if err := RenderSummary(&buf, Summarise(recs)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "d19, … and 5 more\n") || strings.Contains(buf.String(), "d20") {
+		t.Errorf("failed list not bounded:\n%s", buf.String())
+	}
+	if strings.Contains(buf.String(), "Outcomes:") {
+		t.Errorf("plan summary shows outcomes:\n%s", buf.String())
+	}
+}

@@ -1,0 +1,216 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+
+	"github.com/trustfix/trustfix/pkg/secret"
+)
+
+// ErrAlgorithms: no common key exchange, cipher or host-key algorithm.
+// Not retried; legacy_algorithms: true may be what the device needs.
+var ErrAlgorithms = errors.New("no common SSH algorithm")
+
+// Target is everything needed to reach and log in to one device.
+type Target struct {
+	Name           string
+	Host           string
+	Port           int
+	Username       string
+	Password       secret.Secret
+	EnablePassword secret.Secret
+	HostKeyPolicy  string // strict | accept-new | insecure
+	KnownHosts     string // path; "" means ~/.ssh/known_hosts
+	Legacy         bool   // allow SHA-1 key exchange, ssh-rsa host keys, CBC ciphers
+	JumpHost       string // [user@]host[:port]
+}
+
+func (t Target) addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }
+
+// algorithms are the client's offers: modern only unless the device asks
+// for legacy ones, which are added after (never instead of) the modern set.
+func algorithms(legacy bool) ssh.Config {
+	sup := ssh.SupportedAlgorithms()
+	cfg := ssh.Config{KeyExchanges: sup.KeyExchanges, Ciphers: sup.Ciphers, MACs: sup.MACs}
+	if legacy {
+		cfg.KeyExchanges = append(cfg.KeyExchanges, ssh.InsecureKeyExchangeDH14SHA1, ssh.InsecureKeyExchangeDH1SHA1)
+		cfg.Ciphers = append(cfg.Ciphers, ssh.InsecureCipherAES128CBC, ssh.InsecureCipherTripleDESCBC)
+	}
+	return cfg
+}
+
+func hostKeyAlgorithms(legacy bool) []string {
+	algs := ssh.SupportedAlgorithms().HostKeys
+	if legacy {
+		algs = append(algs, ssh.KeyAlgoRSA)
+	}
+	return algs
+}
+
+func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientConfig, error) {
+	known := t.KnownHosts
+	if known == "" {
+		home, _ := os.UserHomeDir()
+		known = home + "/.ssh/known_hosts"
+	}
+	cb, err := hostKeyCallback(t.HostKeyPolicy, known)
+	if err != nil {
+		return nil, err
+	}
+	pw := t.Password
+	return &ssh.ClientConfig{
+		Config: algorithms(t.Legacy),
+		User:   user,
+		Auth: []ssh.AuthMethod{
+			ssh.Password(pw.Reveal()),
+			// Some images only offer keyboard-interactive for passwords.
+			ssh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
+				ans := make([]string, len(qs))
+				for i := range ans {
+					ans[i] = pw.Reveal()
+				}
+				return ans, nil
+			}),
+		},
+		HostKeyCallback:   cb,
+		HostKeyAlgorithms: hostKeyAlgorithms(t.Legacy),
+		Timeout:           handshake,
+	}, nil
+}
+
+// dial connects, bounded by handshake for TCP plus the whole SSH handshake
+// and login: a host that accepts TCP and never speaks SSH fails in time.
+func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.Client, closeAll func(), err error) {
+	cfg, err := clientConfig(t, t.Username, handshake)
+	if err != nil {
+		return nil, nil, err
+	}
+	var jump *ssh.Client
+	var conn net.Conn
+	dctx, cancel := context.WithTimeout(ctx, handshake)
+	defer cancel()
+	if t.JumpHost != "" {
+		jump, err = dialJump(dctx, t, handshake)
+		if err != nil {
+			return nil, nil, err
+		}
+		conn, err = jump.DialContext(dctx, "tcp", t.addr())
+	} else {
+		var d net.Dialer
+		conn, err = d.DialContext(dctx, "tcp", t.addr())
+	}
+	if err != nil {
+		if jump != nil {
+			jump.Close()
+		}
+		return nil, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	client, err = handshakeOn(dctx, conn, t.addr(), cfg, handshake)
+	if err != nil {
+		conn.Close()
+		if jump != nil {
+			jump.Close()
+		}
+		return nil, nil, err
+	}
+	return client, func() {
+		client.Close()
+		if jump != nil {
+			jump.Close()
+		}
+	}, nil
+}
+
+func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, limit time.Duration) (*ssh.Client, error) {
+	deadline := time.Now().Add(limit)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	_ = conn.SetDeadline(deadline)
+	// A cancelled run must not wait for the deadline.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	stop()
+	if err != nil {
+		return nil, classifyHandshake(err)
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return ssh.NewClient(c, chans, reqs), nil
+}
+
+func classifyHandshake(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, ErrHostKey):
+		return err
+	case strings.Contains(msg, "unable to authenticate"), strings.Contains(msg, "no supported methods remain"):
+		return fmt.Errorf("%w: the device refused the username or password", ErrAuth)
+	case strings.Contains(msg, "no common algorithm"):
+		return fmt.Errorf("%w (%s); if the device is old, set legacy_algorithms: true", ErrAlgorithms, strings.TrimPrefix(msg, "ssh: handshake failed: "))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: SSH handshake timed out (the port answers TCP but no SSH server responded)", ErrUnreachable)
+	}
+	return fmt.Errorf("%w: SSH handshake: %v", ErrUnreachable, strings.TrimPrefix(msg, "ssh: handshake failed: "))
+}
+
+// dialJump reaches the jump host with the device's credentials (or the
+// user named in jump_host) and, when present, the local SSH agent.
+func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Client, error) {
+	user, hostport := t.Username, t.JumpHost
+	if u, h, ok := strings.Cut(hostport, "@"); ok {
+		user, hostport = u, h
+	}
+	if _, _, err := net.SplitHostPort(hostport); err != nil {
+		hostport = net.JoinHostPort(hostport, "22")
+	}
+	jt := t
+	jt.Legacy = false
+	cfg, err := clientConfig(jt, user, handshake)
+	if err != nil {
+		return nil, err
+	}
+	if sock := os.Getenv("SSH_AUTH_SOCK"); sock != "" {
+		if ac, err := net.Dial("unix", sock); err == nil {
+			cfg.Auth = append([]ssh.AuthMethod{ssh.PublicKeysCallback(agent.NewClient(ac).Signers)}, cfg.Auth...)
+		}
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", hostport)
+	if err != nil {
+		return nil, fmt.Errorf("%w: jump host %s: %v", ErrUnreachable, hostport, err)
+	}
+	c, err := handshakeOn(ctx, conn, hostport, cfg, handshake)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("jump host %s: %w", hostport, err)
+	}
+	return c, nil
+}
+
+// keepalive pings the server until stop closes; a dead peer closes client.
+func keepalive(client *ssh.Client, every time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if _, _, err := client.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+				client.Close()
+				return
+			}
+		}
+	}
+}

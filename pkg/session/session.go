@@ -1,0 +1,294 @@
+// Package session drives one device's CLI: our own SSH transport (host-key
+// policy, legacy algorithms, jump host, handshake deadline, keepalives)
+// under a scrapligo network driver loaded from platforms/, with paging off,
+// enable done, a redacted transcript and a watchdog for the device deadline.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/scrapli/scrapligo/driver/network"
+	"github.com/scrapli/scrapligo/driver/opoptions"
+	"github.com/scrapli/scrapligo/driver/options"
+	"github.com/scrapli/scrapligo/platform"
+	"github.com/scrapli/scrapligo/response"
+	"github.com/scrapli/scrapligo/util"
+
+	"github.com/trustfix/trustfix/platforms"
+)
+
+// Options tune a session.
+type Options struct {
+	// Platform is iosxe|iosxr|asa|fxos, or "" / "auto" to connect with the
+	// pre-detection definition and call Use once the platform is known.
+	Platform string
+	// Handshake bounds TCP connect + SSH handshake + login (default 15s).
+	Handshake time.Duration
+	// Deadline closes the session when it passes (the device's deadline).
+	Deadline time.Time
+	// OpTimeout bounds one command (default 60s).
+	OpTimeout time.Duration
+	// KeepAlive is the SSH keepalive interval (default 30s; <0 disables).
+	KeepAlive time.Duration
+	// ReadDelay is scrapligo's poll interval (default 1ms).
+	ReadDelay time.Duration
+	// Transcript receives everything the device sends. Wrap it in a
+	// secret.Redactor writer: echoed input can hold secrets.
+	Transcript io.Writer
+	// OnWarning receives operator-relevant notes (e.g. paging fallback).
+	OnWarning func(string)
+}
+
+// Session is one logged-in CLI session. It is for one goroutine, except
+// Close, which any goroutine may call.
+type Session struct {
+	target   Target
+	opt      Options
+	drv      *network.Driver
+	sh       *shell
+	platform string
+	// pager is true while paging is on: reads answer the pager's prompt.
+	pager     bool
+	prompt    string
+	stop      chan struct{}
+	watchdog  *time.Timer
+	expired   atomic.Bool
+	closeOnce sync.Once
+}
+
+// Open connects and logs in. With a known platform it also enables and
+// turns paging off (Use).
+func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
+	if opt.Handshake <= 0 {
+		opt.Handshake = 15 * time.Second
+	}
+	if opt.OpTimeout <= 0 {
+		opt.OpTimeout = 60 * time.Second
+	}
+	if opt.KeepAlive == 0 {
+		opt.KeepAlive = 30 * time.Second
+	}
+	if opt.ReadDelay <= 0 {
+		opt.ReadDelay = time.Millisecond
+	}
+	if !opt.Deadline.IsZero() && time.Until(opt.Deadline) < opt.Handshake {
+		opt.Handshake = max(time.Until(opt.Deadline), time.Millisecond)
+	}
+	client, closeAll, err := dial(ctx, t, opt.Handshake)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := openShell(client, closeAll)
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("%w: opening a shell: %v", ErrUnreachable, err)
+	}
+	s := &Session{target: t, opt: opt, sh: sh, pager: true, stop: make(chan struct{})}
+	if !opt.Deadline.IsZero() {
+		s.watchdog = time.AfterFunc(time.Until(opt.Deadline), func() {
+			s.expired.Store(true)
+			_ = s.sh.Close()
+		})
+	}
+	if opt.KeepAlive > 0 {
+		go keepalive(client, opt.KeepAlive, s.stop)
+	}
+	// Closing the shell is the only way to interrupt scrapligo (no context).
+	stopCtx := context.AfterFunc(ctx, func() { _ = s.sh.Close() })
+	defer stopCtx()
+	if err := s.start(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if opt.Platform != "" && opt.Platform != "auto" {
+		if err := s.Use(opt.Platform); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Session) start() error {
+	id := s.opt.Platform
+	if id == "" {
+		id = "auto"
+	}
+	drv, err := s.newDriver(id)
+	if err != nil {
+		return err
+	}
+	s.drv = drv
+	if err := s.drv.Open(); err != nil {
+		return s.wrap("open", err)
+	}
+	p, err := s.drv.GetPrompt()
+	if err != nil {
+		return s.wrap("waiting for the first prompt", err)
+	}
+	s.prompt = p
+	return nil
+}
+
+// newDriver builds a scrapligo network driver from our definition, on our
+// transport. Definitions are loaded from bytes: passing a name would pick
+// scrapligo's built-in one.
+func (s *Session) newDriver(id string) (*network.Driver, error) {
+	def, err := platforms.Definition(id)
+	if err != nil {
+		return nil, err
+	}
+	opts := []util.Option{
+		options.WithCustomTransport(s.sh),
+		options.WithPort(s.target.Port),
+		options.WithTermWidth(termWidth),
+		options.WithTimeoutOps(s.opt.OpTimeout),
+		options.WithReadDelay(s.opt.ReadDelay),
+		options.WithAuthSecondary(s.target.EnablePassword.Reveal()),
+	}
+	if s.opt.Transcript != nil {
+		opts = append(opts, options.WithChannelLog(s.opt.Transcript))
+	}
+	p, err := platform.NewPlatform(def, s.target.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("platform %s: %w", id, err)
+	}
+	return p.GetNetworkDriver()
+}
+
+// Platform is the platform the session speaks ("" before Use).
+func (s *Session) Platform() string { return s.platform }
+
+// Prompt is the last prompt seen.
+func (s *Session) Prompt() string { return s.prompt }
+
+// Close leaves the device and closes the connection. Idempotent; callers
+// leave config mode first (the remediate guard does).
+func (s *Session) Close() {
+	s.closeOnce.Do(func() {
+		if s.watchdog != nil {
+			s.watchdog.Stop()
+		}
+		close(s.stop)
+		if s.drv != nil && s.sh.IsAlive() {
+			_ = s.drv.Channel.WriteAndReturn([]byte("exit"), false)
+		}
+		_ = s.sh.Close()
+		if s.drv != nil {
+			_ = s.drv.Channel.Close()
+		}
+	})
+}
+
+// Alive reports whether the connection is still up.
+func (s *Session) Alive() bool { return s.sh.IsAlive() }
+
+// wrap turns scrapligo and transport errors into our sentinels.
+func (s *Session) wrap(op string, err error) error {
+	switch {
+	case s.expired.Load():
+		return fmt.Errorf("%s: %w", op, ErrDeadline)
+	case errors.Is(err, util.ErrTimeoutError):
+		return fmt.Errorf("%s: %w", op, ErrTimeout)
+	case !s.sh.IsAlive(), errors.Is(err, util.ErrConnectionError), errors.Is(err, io.EOF):
+		return fmt.Errorf("%s: %w", op, ErrClosed)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// failed turns a response that carries a device error into a CommandError.
+func failed(cmd string, r *response.Response) error {
+	if r.Failed == nil {
+		return nil
+	}
+	match := ""
+	var oe *response.OperationError
+	if errors.As(r.Failed, &oe) {
+		match = oe.ErrorString
+	}
+	return &CommandError{Command: cmd, Match: match, Output: r.Result}
+}
+
+// Send runs a command and waits for any prompt of the platform. A device
+// error in the output ("% Invalid input", "ERROR:", ...) is a CommandError
+// even though the device answered.
+func (s *Session) Send(cmd string) (string, error) {
+	return s.SendExpect(cmd)
+}
+
+// SendExpect runs a command and waits for the prompt or one of the extra
+// patterns (a question the command asks). Patterns must be anchored: they
+// are searched in the tail of the output as it arrives.
+func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, error) {
+	if s.pager && len(expect) == 0 {
+		return s.sendPaged(cmd)
+	}
+	opts := []util.Option{opoptions.WithNoStripPrompt()}
+	if len(expect) > 0 {
+		opts = append(opts, opoptions.WithInterimPromptPattern(expect))
+	}
+	r, err := s.drv.Driver.SendCommand(cmd, opts...)
+	if err != nil {
+		return "", s.wrap(fmt.Sprintf("%q", cmd), err)
+	}
+	out := s.trimPrompt(r.Result)
+	return out, failed(cmd, r)
+}
+
+// trimPrompt removes and remembers a trailing prompt line.
+func (s *Session) trimPrompt(out string) string {
+	i := strings.LastIndex(out, "\n")
+	last := out[i+1:]
+	if s.drv.Channel.PromptPattern.MatchString(last) {
+		s.prompt = last
+		return strings.TrimRight(out[:max(i, 0)], "\n")
+	}
+	return out
+}
+
+// Write sends raw keystrokes (a paste burst, ^C) without waiting.
+func (s *Session) Write(text string) error {
+	if err := s.drv.Channel.Write([]byte(text), false); err != nil {
+		return s.wrap("write", err)
+	}
+	return nil
+}
+
+// ReadUntil reads until one of the patterns or the prompt appears.
+func (s *Session) ReadUntil(expect ...*regexp.Regexp) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
+	defer cancel()
+	pats := append([]*regexp.Regexp{s.drv.Channel.PromptPattern}, expect...)
+	b, err := s.drv.Channel.ReadUntilAnyPrompt(ctx, pats)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = util.ErrTimeoutError
+		}
+		return string(b), s.wrap("read", err)
+	}
+	return s.trimPrompt(string(b)), nil
+}
+
+// AtPrompt reports whether text ends with one of the platform's prompts.
+func (s *Session) AtPrompt(text string) bool {
+	i := strings.LastIndex(text, "\n")
+	return s.drv.Channel.PromptPattern.MatchString(text[i+1:])
+}
+
+// Refresh sends a bare return and returns the prompt the device shows.
+func (s *Session) Refresh() (string, error) {
+	p, err := s.drv.GetPrompt()
+	if err != nil {
+		return "", s.wrap("prompt", err)
+	}
+	s.prompt = p
+	return p, nil
+}
