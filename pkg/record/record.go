@@ -59,7 +59,11 @@ type Advisory struct {
 type Proof struct {
 	Subject     string `json:"subject"`
 	Serial      string `json:"serial"`
-	Fingerprint string `json:"fingerprint"` // SHA-1, upper-case hex, as computed from the device's own listing where it prints the certificate
+	// Fingerprint is the SHA-1 the device lists (XR), or computes from the
+	// certificate it prints (ASA running-config, FXOS PEM); "" where the
+	// listing shows none (IOS XE), which MatchedBy then says.
+	Fingerprint string `json:"fingerprint"`
+	MatchedBy   string `json:"matched_by"` // "sha1" or "serial+subject"
 }
 
 // Record is one device in one run: a plan row, or an apply attempt.

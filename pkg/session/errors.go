@@ -40,6 +40,9 @@ func (e *CommandError) Error() string {
 	return fmt.Sprintf("%q rejected: %s", e.Command, line)
 }
 
+// DeviceOutput is what the device printed.
+func (e *CommandError) DeviceOutput() string { return e.Output }
+
 func firstLineWith(out, s string) string {
 	for _, l := range strings.Split(out, "\n") {
 		if s != "" && strings.Contains(l, s) {

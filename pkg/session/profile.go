@@ -103,7 +103,7 @@ func (s *Session) enable() error {
 		s.backOutOfPassword()
 		return fmt.Errorf("%w: the device asks for an enable password and none is set (enable_password_env)", ErrAuth)
 	}
-	if err := s.Write(pw.Reveal() + "\n"); err != nil {
+	if err := s.write(pw.Reveal() + "\n"); err != nil {
 		return err
 	}
 	out, err = s.ReadUntil(rePassword)
@@ -121,7 +121,7 @@ func (s *Session) enable() error {
 // until the device gives its prompt back.
 func (s *Session) backOutOfPassword() {
 	for range 4 {
-		if err := s.Write("\n"); err != nil {
+		if err := s.write("\n"); err != nil {
 			return
 		}
 		out, err := s.ReadUntil(rePassword)

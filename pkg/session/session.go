@@ -45,6 +45,20 @@ type Options struct {
 	Transcript io.Writer
 	// OnWarning receives operator-relevant notes (e.g. paging fallback).
 	OnWarning func(string)
+	// ReadOnly refuses every command that is not a show, dir, terminal
+	// setting or scope navigation: `plan` cannot change a device.
+	ReadOnly bool
+}
+
+// ErrReadOnly is a command refused by a read-only session.
+var ErrReadOnly = errors.New("refused in a read-only session")
+
+// readOnlyVerbs are the first words a read-only session may send.
+var readOnlyVerbs = map[string]bool{"show": true, "dir": true, "terminal": true, "scope": true, "top": true, "up": true, "enable": true, "exit": true, "logout": true}
+
+func readOnlyAllowed(cmd string) bool {
+	f := strings.Fields(strings.ToLower(cmd))
+	return len(f) == 0 || readOnlyVerbs[f[0]]
 }
 
 // Session is one logged-in CLI session. It is for one goroutine, except
@@ -130,11 +144,11 @@ func (s *Session) start() error {
 	if err := s.drv.Open(); err != nil {
 		return s.wrap("open", err)
 	}
-	p, err := s.drv.GetPrompt()
-	if err != nil {
-		return s.wrap("waiting for the first prompt", err)
+	// The device prints its banner and prompt on its own; sending a return
+	// here would leave a second prompt queued in front of the first command.
+	if _, err := s.ReadUntil(); err != nil {
+		return fmt.Errorf("waiting for the first prompt: %w", err)
 	}
-	s.prompt = p
 	return nil
 }
 
@@ -224,10 +238,16 @@ func (s *Session) Send(cmd string) (string, error) {
 	return s.SendExpect(cmd)
 }
 
+// Show runs a read-only command (platform.Reader).
+func (s *Session) Show(cmd string) (string, error) { return s.Send(cmd) }
+
 // SendExpect runs a command and waits for the prompt or one of the extra
 // patterns (a question the command asks). Patterns must be anchored: they
 // are searched in the tail of the output as it arrives.
 func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, error) {
+	if s.opt.ReadOnly && !readOnlyAllowed(cmd) {
+		return "", fmt.Errorf("%q: %w", cmd, ErrReadOnly)
+	}
 	if s.pager && len(expect) == 0 {
 		return s.sendPaged(cmd)
 	}
@@ -256,6 +276,14 @@ func (s *Session) trimPrompt(out string) string {
 
 // Write sends raw keystrokes (a paste burst, ^C) without waiting.
 func (s *Session) Write(text string) error {
+	if s.opt.ReadOnly {
+		return fmt.Errorf("raw input: %w", ErrReadOnly)
+	}
+	return s.write(text)
+}
+
+// write is Write without the read-only gate (enable's password).
+func (s *Session) write(text string) error {
 	if err := s.drv.Channel.Write([]byte(text), false); err != nil {
 		return s.wrap("write", err)
 	}

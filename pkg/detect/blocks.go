@@ -1,0 +1,134 @@
+package detect
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Line shapes of the IOS-family certificate listing (IOS XE §1.3, ASA §3.3).
+// Labels are matched at any indentation; the two families differ only in
+// "(hex)" and " Name".
+var (
+	blockStartRE = regexp.MustCompile(`(?i)^\s*(?:[\w-]+ )*certificate\s*$`)
+	serialRE     = regexp.MustCompile(`^\s*Certificate Serial Number(?: \(hex\))?\s*:\s*(.*?)\s*$`)
+	subjectRE    = regexp.MustCompile(`^(\s*)Subject(?: Name)?\s*:\s*(.*?)\s*$`)
+	issuerRE     = regexp.MustCompile(`^(\s*)Issuer(?: Name)?\s*:\s*(.*?)\s*$`)
+	sha1RE       = regexp.MustCompile(`^\s*Fingerprint SHA-?1\s*:\s*(.*?)\s*$`)
+	trustpoolRE  = regexp.MustCompile(`^\s*Trustpool\s*:\s*(.*?)\s*$`)
+	associatedRE = regexp.MustCompile(`^\s*Associated Trustpoints\s*:\s*(.*?)\s*$`)
+	rdnLineRE    = regexp.MustCompile(`^\s*[A-Za-z][\w.\-]*\s*=`)
+	hexRE        = regexp.MustCompile(`^[0-9A-F]+$`)
+)
+
+// ParseCertBlocks reads the listing IOS XE (`show crypto pki trustpool
+// [verbose]`, `show crypto pki certificates`) and ASA (`show crypto ca
+// certificates`, `show crypto ca trustpool`) print: blocks opened by a
+// "CA Certificate" (or "Certificate") line, labels at any indentation, the
+// DN on indented attr=value lines after its label. Unknown lines, such as
+// `Storage: nvram:sw1#3601CA.cer`, are ignored. A refused command, a label
+// outside any block, or a block without serial and fingerprint is an error:
+// an unreadable store must never pass for one without the CA.
+func ParseCertBlocks(out string) ([]Cert, error) {
+	if err := CommandError(out); err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.ReplaceAll(out, "\r", ""), "\n")
+	var (
+		certs []Cert
+		cur   *Cert
+		start int
+	)
+	flush := func() error {
+		if cur == nil {
+			return nil
+		}
+		if cur.Serial == "" && cur.SHA1 == "" {
+			return fmt.Errorf("line %d: certificate block without serial number or fingerprint", start+1)
+		}
+		certs = append(certs, *cur)
+		cur = nil
+		return nil
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if blockStartRE.MatchString(l) {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			cur, start = &Cert{}, i
+			continue
+		}
+		if isBlockLabel(l) && cur == nil {
+			return nil, fmt.Errorf("line %d: %q outside a certificate block", i+1, strings.TrimSpace(l))
+		}
+		if cur == nil {
+			continue
+		}
+		var err error
+		switch {
+		case serialRE.MatchString(l):
+			cur.Serial, err = hexField(serialRE.FindStringSubmatch(l)[1], 0)
+		case sha1RE.MatchString(l):
+			v := sha1RE.FindStringSubmatch(l)[1]
+			if v == "" && i+1 < len(lines) { // wrapped onto the next line
+				i++
+				v = lines[i]
+			}
+			cur.SHA1, err = hexField(v, 40)
+		case subjectRE.MatchString(l):
+			cur.Subject, i = readDN(lines, i, subjectRE.FindStringSubmatch(l))
+		case issuerRE.MatchString(l):
+			cur.Issuer, i = readDN(lines, i, issuerRE.FindStringSubmatch(l))
+		case trustpoolRE.MatchString(l):
+			cur.Store = "Trustpool: " + trustpoolRE.FindStringSubmatch(l)[1]
+		case associatedRE.MatchString(l) && !strings.HasPrefix(cur.Store, "Trustpool:"):
+			cur.Store = associatedRE.FindStringSubmatch(l)[1]
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", i+1, err)
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return certs, nil
+}
+
+func isBlockLabel(l string) bool {
+	return serialRE.MatchString(l) || sha1RE.MatchString(l) || subjectRE.MatchString(l)
+}
+
+// hexField normalises a serial or fingerprint; want is the exact length
+// required, 0 for any.
+func hexField(v string, want int) (string, error) {
+	h := NormaliseHex(v)
+	if h == "" || !hexRE.MatchString(h) || (want > 0 && len(h) != want) {
+		return "", fmt.Errorf("malformed hex %q", v)
+	}
+	return h, nil
+}
+
+// readDN collects a DN: the text after the label, then the following lines
+// that are indented deeper than the label or look like attr=value. It
+// returns the RDNs joined with "," and the index of the last line used.
+func readDN(lines []string, i int, m []string) (string, int) {
+	indent := len(m[1])
+	var parts []string
+	if m[2] != "" {
+		parts = append(parts, m[2])
+	}
+	for i+1 < len(lines) {
+		next := lines[i+1]
+		t := strings.TrimSpace(next)
+		deeper := len(next)-len(strings.TrimLeft(next, " \t")) > indent
+		if t == "" || blockStartRE.MatchString(next) || !(deeper || rdnLineRE.MatchString(next)) {
+			break
+		}
+		if strings.Contains(t, "=") {
+			parts = append(parts, t)
+		}
+		i++
+	}
+	return strings.Join(parts, ","), i
+}

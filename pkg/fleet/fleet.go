@@ -1,0 +1,205 @@
+// Package fleet runs many devices: a bounded pool (with per-group session
+// limits), safe retries with backoff and jitter, a canary phase, a
+// max-failures stop and a graceful stop on signal. Each device fails alone.
+package fleet
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/remediate"
+	"github.com/trustfix/trustfix/pkg/report"
+)
+
+// Work runs one attempt at one device.
+type Work func(ctx context.Context, dev inventory.Device, attempt int) remediate.Attempt
+
+// Options tune a run.
+type Options struct {
+	// Concurrency is the pool size (>= 1).
+	Concurrency int
+	// GroupLimits caps concurrent sessions per inventory group.
+	GroupLimits map[string]int
+	// Canary runs the first N devices alone; any failure stops the run.
+	Canary int
+	// MaxFailures stops launching once this many devices failed (0: no limit).
+	MaxFailures int
+	// Backoff is the base delay before retry n (doubled each time, with
+	// jitter); default 1s.
+	Backoff time.Duration
+	// OnStart is called when a device starts (progress).
+	OnStart func(dev inventory.Device)
+	// OnAttempt receives every attempt's record, from the worker; an error
+	// (the journal could not be written) stops the run.
+	OnAttempt func(rec record.Record) error
+	// OnDone receives each device's final record (progress).
+	OnDone func(rec record.Record)
+	// Sleep waits between retries; tests replace it (no wall-clock sleeps).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Summary is how a run ended.
+type Summary struct {
+	Records    []record.Record // final record per device, in completion order
+	NotStarted []inventory.Device
+	Failures   int
+	// Stopped is why the run stopped early ("" if it did not).
+	Stopped string
+}
+
+type result struct {
+	dev inventory.Device
+	rec record.Record
+	err error // OnAttempt failed
+}
+
+// Run runs devs. launch stops new devices (first signal); work runs under
+// hard, which only a second signal cancels, so devices in flight finish
+// or back out cleanly.
+func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt Options) Summary {
+	if opt.Concurrency < 1 {
+		opt.Concurrency = 1
+	}
+	if opt.Backoff <= 0 {
+		opt.Backoff = time.Second
+	}
+	if opt.Sleep == nil {
+		opt.Sleep = sleep
+	}
+	var (
+		sum       Summary
+		pending   = slices.Clone(devs)
+		running   int
+		inGroup   = map[string]int{}
+		done      = make(chan result)
+		stopping  = make(chan struct{})
+		canary    = min(opt.Canary, len(devs))
+		launched  int
+		completed int
+		canaryBad bool
+		sigDone   = launch.Done()
+	)
+	stop := func(why string) {
+		if sum.Stopped == "" {
+			sum.Stopped = why
+			close(stopping)
+		}
+	}
+	fits := func(d inventory.Device) bool {
+		for _, g := range d.Groups {
+			if lim := opt.GroupLimits[g]; lim > 0 && inGroup[g] >= lim {
+				return false
+			}
+		}
+		return true
+	}
+	for {
+		for sum.Stopped == "" && running < opt.Concurrency && (canary == 0 || launched < canary || completed >= canary) {
+			i := slices.IndexFunc(pending, fits)
+			if i < 0 {
+				break
+			}
+			d := pending[i]
+			pending = slices.Delete(pending, i, i+1)
+			running++
+			launched++
+			for _, g := range d.Groups {
+				inGroup[g]++
+			}
+			if opt.OnStart != nil {
+				opt.OnStart(d)
+			}
+			go func() { done <- attempts(hard, stopping, d, work, opt) }()
+		}
+		if running == 0 {
+			break
+		}
+		select {
+		case r := <-done:
+			running--
+			completed++
+			for _, g := range r.dev.Groups {
+				inGroup[g]--
+			}
+			sum.Records = append(sum.Records, r.rec)
+			if opt.OnDone != nil {
+				opt.OnDone(r.rec)
+			}
+			failed := report.IsFailure(r.rec)
+			if failed {
+				sum.Failures++
+			}
+			switch {
+			case r.err != nil:
+				stop("the journal could not be written: " + r.err.Error())
+			case opt.MaxFailures > 0 && sum.Failures >= opt.MaxFailures:
+				stop("max-failures reached")
+			case completed <= canary && failed:
+				canaryBad = true
+			}
+			if canary > 0 && completed == canary && canaryBad {
+				stop("the canary failed")
+			}
+		case <-sigDone:
+			sigDone = nil
+			stop("interrupted")
+		}
+	}
+	sum.NotStarted = pending
+	return sum
+}
+
+// attempts runs a device, retrying only what remediate marks retryable,
+// never once the run is stopping.
+func attempts(hard context.Context, stopping <-chan struct{}, d inventory.Device, work Work, opt Options) result {
+	for n := 1; ; n++ {
+		a := work(hard, d, n)
+		if opt.OnAttempt != nil {
+			if err := opt.OnAttempt(a.Record); err != nil {
+				return result{dev: d, rec: a.Record, err: err}
+			}
+		}
+		if !a.Retryable || n > d.Retries || isClosed(stopping) || hard.Err() != nil {
+			return result{dev: d, rec: a.Record}
+		}
+		delay := opt.Backoff << (n - 1)
+		delay += time.Duration(rand.Int64N(int64(delay)/2 + 1)) // jitter spreads a fleet's retries
+		wait, cancel := context.WithCancel(hard)
+		go func() {
+			select {
+			case <-stopping:
+				cancel()
+			case <-wait.Done():
+			}
+		}()
+		err := opt.Sleep(wait, delay)
+		cancel()
+		if err != nil {
+			return result{dev: d, rec: a.Record}
+		}
+	}
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

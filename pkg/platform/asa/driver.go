@@ -1,0 +1,214 @@
+// Package asa is the ASA: a trustpoint with terminal enrollment and
+// `crypto ca authenticate` (seed 003), or the trustpool URL import in
+// single-context mode; then write memory.
+package asa
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Driver is the ASA platform.
+type Driver struct{}
+
+// ID implements platform.Driver.
+func (Driver) ID() string { return "asa" }
+
+// CLI implements platform.Driver.
+func (Driver) CLI() bool { return true }
+
+// Methods implements platform.Driver.
+func (Driver) Methods() []record.Method {
+	return []record.Method{record.MethodURL, record.MethodTerminal}
+}
+
+// Auto is terminal: no internet needed, saved by write memory.
+func (Driver) Auto(platform.Prefs) record.Method { return record.MethodTerminal }
+
+// Persistent implements platform.Driver.
+func (Driver) Persistent(record.Method) bool { return true }
+
+// Commands detection reads, in order.
+const (
+	ModeCommand    = "show mode"
+	FIPSCommand    = "show running-config fips"
+	CertsCommand   = "show crypto ca certificates"
+	PoolCommand    = "show crypto ca trustpool"
+	RunCertCommand = "show running-config crypto ca certificate"
+)
+
+// Detect reads the context mode, FIPS, and every trustpoint and trustpool
+// certificate. The running-config hex is the most reliable: each DER is
+// rebuilt and hashed.
+func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
+	var st platform.State
+	out, err := r.Show(ModeCommand)
+	if err != nil {
+		return st, err
+	}
+	mode, err := ParseMode(out)
+	if err != nil {
+		return st, err
+	}
+	st.MultiContext = mode == ModeMultiple
+	if out, err = r.Show(FIPSCommand); err != nil {
+		return st, err
+	}
+	st.FIPS = ParseFIPS(out)
+	var all []detect.Cert
+	for _, c := range []struct {
+		cmd   string
+		parse func(string) ([]detect.Cert, error)
+	}{{RunCertCommand, ParseRunningCertificates}, {CertsCommand, ParseCertificates}, {PoolCommand, ParseCertificates}} {
+		out, err := r.Show(c.cmd)
+		if err != nil {
+			return st, err
+		}
+		certs, err := c.parse(out)
+		if err != nil {
+			return st, err
+		}
+		all = append(all, certs...)
+	}
+	st.Trust = detect.Evaluate(all, ca)
+	if !st.Trust.CAPresent {
+		name := ca.TrustpointName()
+		for _, c := range all {
+			if c.Store == name {
+				st.Conflict = fmt.Sprintf("trustpoint %s already holds another certificate (serial %s)", name, c.Serial)
+			}
+		}
+	}
+	if st.FIPS && ca.SHA1Signed() {
+		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
+	}
+	return st, nil
+}
+
+var (
+	reReporting   = platform.Question(`[Y]es, [N]o, [A]sk later:`)
+	rePasteReady  = platform.Question(`End with the word "quit" on a line by itself`)
+	reAccept      = platform.Question(`Do you accept this certificate? [yes/no]:`)
+	reFingerprint = regexp.MustCompile(`(?m)^Fingerprint:\s+((?:[0-9a-f]{8}\s?){4})`)
+	reConfig      = regexp.MustCompile(`\([\w-]+\)#\s?$`)
+)
+
+// ErrFIPS is the FIPS refusal of a certificate (seed 003).
+var ErrFIPS = errors.New("FIPS mode refused the certificate")
+
+// Apply runs the method; the trustpoint it creates is removed again if the
+// certificate does not land, so a failure leaves the ASA as found.
+func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
+	res := platform.Result{Method: m, Persistent: true}
+	switch m {
+	case record.MethodURL:
+		return res, importURL(sh, p.BundleURL)
+	case record.MethodTerminal:
+		return res, authenticate(sh, ca)
+	}
+	return res, fmt.Errorf("%w: ASA method %q", platform.ErrNotSupported, m)
+}
+
+// Save is write memory.
+func (Driver) Save(sh platform.Shell) error {
+	out, err := sh.Send("write memory")
+	if err == nil && !strings.Contains(out, "[OK]") {
+		err = platform.Rejected(out, "no [OK]")
+	}
+	return platform.Step("write memory", err)
+}
+
+func importURL(sh platform.Shell, url string) error {
+	if url == "" {
+		return platform.Step("import url", fmt.Errorf("%w: no bundle_url", platform.ErrNotSupported))
+	}
+	out, err := sh.Send("crypto ca trustpool import url " + url)
+	if err == nil && (!strings.Contains(out, "Root file signature verified.") || !regexp.MustCompile(`(?m)^\s*failed:\s+0\s*$`).MatchString(out)) {
+		err = platform.Rejected(out, "the trustpool import did not complete")
+	}
+	return platform.Step("trustpool import", err)
+}
+
+// configure enters global configuration, answering the first-use question
+// about anonymous error reporting with "ask later" (changes nothing).
+func configure(sh platform.Shell) error {
+	out, err := sh.SendExpect("configure terminal", reReporting)
+	if err == nil && reReporting.MatchString(out) {
+		_, err = sh.Send("A")
+	}
+	return platform.Step("configure terminal", err)
+}
+
+func authenticate(sh platform.Shell, ca *cert.CA) (err error) {
+	name := ca.TrustpointName()
+	if err = configure(sh); err != nil {
+		return err
+	}
+	created, inPaste, asked := false, false, false
+	defer func() {
+		if err == nil {
+			return
+		}
+		if inPaste {
+			out, _ := sh.ReadUntil(reAccept)
+			if !reAccept.MatchString(out) {
+				out, _ = platform.Paste(sh, nil, "quit\n", reAccept)
+			}
+			asked = reAccept.MatchString(out)
+		}
+		if asked {
+			_, _ = sh.Send("no")
+		}
+		if created {
+			_, _ = sh.Send("no crypto ca trustpoint " + name)
+		}
+		if reConfig.MatchString(sh.Prompt()) {
+			_, _ = sh.Send("end")
+		}
+	}()
+	if _, err = sh.Send("crypto ca trustpoint " + name); err != nil {
+		return platform.Step("crypto ca trustpoint", err)
+	}
+	created = true
+	for _, c := range []string{"enrollment terminal", "crl configure", "exit", "exit"} {
+		if _, err = sh.Send(c); err != nil {
+			return platform.Step(c, err)
+		}
+	}
+	if _, err = sh.SendExpect("crypto ca authenticate "+name, rePasteReady); err != nil {
+		return platform.Step("crypto ca authenticate", err)
+	}
+	inPaste = true
+	out, err := platform.Paste(sh, strings.Split(strings.TrimSpace(string(ca.PEM())), "\n"), "quit\n", reAccept)
+	inPaste = false
+	if err != nil {
+		return platform.Step("paste", err)
+	}
+	if !reAccept.MatchString(out) {
+		return platform.Step("paste", platform.Rejected(out, "the certificate was not accepted"))
+	}
+	asked = true
+	if m := reFingerprint.FindStringSubmatch(out); m == nil || strings.Join(strings.Fields(m[1]), " ") != ca.ASAFingerprint() {
+		return platform.Step("confirm", fmt.Errorf("%w: the device shows another MD5 fingerprint; answered no", platform.ErrRejected))
+	}
+	asked = false
+	out, err = sh.Send("yes")
+	switch {
+	case strings.Contains(platform.Output(err)+out, "not FIPS compliant"):
+		return platform.Step("confirm", fmt.Errorf("%w: Trustpoint CA certificate is not FIPS compliant", ErrFIPS))
+	case err != nil:
+		return platform.Step("confirm", err)
+	case !strings.Contains(out, "% Certificate successfully imported"):
+		return platform.Step("confirm", platform.Rejected(out, "no \"% Certificate successfully imported\""))
+	}
+	created = false
+	_, err = sh.Send("end")
+	return platform.Step("end", err)
+}

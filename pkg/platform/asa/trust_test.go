@@ -1,0 +1,215 @@
+package asa
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
+)
+
+const fixtures = "../../../testdata/parsers/trust/asa"
+
+func read(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseCertificatesFixtures(t *testing.T) {
+	for file, want := range map[string]struct {
+		n           int
+		present, qv bool
+		store       string
+	}{
+		"certificates_present.txt": {3, true, true, "_SmartCallHome_ServerCA"},
+		"certificates_absent.txt":  {2, false, true, ""},
+		"certificates_decoys.txt":  {2, false, false, ""},
+		"trustpool_large.txt":      {24, true, true, ""},
+	} {
+		certs, err := ParseCertificates(read(t, filepath.Join(fixtures, file)))
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		tr := detect.Evaluate(certs, nil)
+		if len(certs) != want.n || tr.CAPresent != want.present || tr.QuoVadisPresent != want.qv {
+			t.Errorf("%s: %d certs, present=%v quovadis=%v; want %d %v %v", file, len(certs), tr.CAPresent, tr.QuoVadisPresent, want.n, want.present, want.qv)
+		}
+		if tr.CA != nil && tr.CA.Store != want.store {
+			t.Errorf("%s: store %q, want %q", file, tr.CA.Store, want.store)
+		}
+	}
+	certs, _ := ParseCertificates(read(t, filepath.Join(fixtures, "certificates_present.txt")))
+	// The identity certificate, with '#' in its trustpoint list (prompt trap).
+	if c := certs[2]; c.Subject != "cn=asa1.example.com,hostname=asa1.example.com" || c.Serial != "5E0F1A2B" ||
+		c.Store != "_SmartCallHome_SelfSigned asa1#ssl" {
+		t.Errorf("identity: %+v", c)
+	}
+}
+
+// runningConfig builds `show running-config crypto ca certificate` from real
+// DER, the way ASAv 9.20(2)2 prints it (reference §3.3).
+func runningConfig(chains map[string]*cert.CA, order ...string) string {
+	var b strings.Builder
+	for _, tp := range order {
+		b.WriteString("crypto ca trustpoint " + tp + "\n  no validation-usage\n  crl configure\n")
+	}
+	b.WriteString("crypto ca trustpool policy\n  auto-import\n")
+	for _, tp := range order {
+		ca := chains[tp]
+		b.WriteString("crypto ca certificate chain " + tp + "\n  certificate ca " + strings.ToLower(ca.Serial()) + "\n")
+		b.WriteString(strings.Join(cert.ASAHexLines(ca.Cert.Raw), "\n") + "\n  quit\n")
+	}
+	return b.String()
+}
+
+func hydrant(t *testing.T) *cert.CA {
+	certs := cert.ParsePEMBlocks(read(t, "../../cert/testdata/hydrantid-ssl-ica-g2.pem"))
+	if len(certs) != 1 {
+		t.Fatal("HydrantID PEM")
+	}
+	return cert.New(certs[0])
+}
+
+func TestParseRunningCertificates(t *testing.T) {
+	id, qv, hy := cert.Default(), cert.QuoVadis(), hydrant(t)
+	out := runningConfig(map[string]*cert.CA{"_SmartCallHome_ServerCA": id, "_SmartCallHome_ServerCA2": qv, "HydrantID": hy},
+		"_SmartCallHome_ServerCA", "_SmartCallHome_ServerCA2", "HydrantID")
+	if !strings.Contains(out, "  certificate ca 0a0142800000014523c844b500000002\n    30820560 30820348 a0030201 0202100a") ||
+		!strings.Contains(out, "\n    ba846e87\n  quit\n") {
+		t.Fatalf("generated config does not look like the reference:\n%s", out[:600])
+	}
+	certs, err := ParseRunningCertificates(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []detect.Cert{
+		{Subject: id.Subject(), Issuer: id.Subject(), Serial: id.Serial(), SHA1: "DF717EAA4AD94EC9558499602D48DE5FBCF03A25", Store: "_SmartCallHome_ServerCA"},
+		{Subject: qv.Subject(), Issuer: qv.Subject(), Serial: "0509", SHA1: "CA3AFBCF1240364B44B216208880483919937CF7", Store: "_SmartCallHome_ServerCA2"},
+		{Subject: hy.Subject(), Issuer: qv.Subject(), Serial: "7517167783D0437EB556C357946E4563B8EBD3AC", SHA1: "AC4A728B4DFC35601FA34B922422A42C253F756C", Store: "HydrantID"},
+	}
+	if len(certs) != len(want) {
+		t.Fatalf("%d certs: %+v", len(certs), certs)
+	}
+	for i := range want {
+		if certs[i] != want[i] {
+			t.Errorf("cert %d:\n got %+v\nwant %+v", i, certs[i], want[i])
+		}
+	}
+	if tr := detect.Evaluate(certs, nil); !tr.CAPresent || !tr.QuoVadisPresent {
+		t.Errorf("evaluate: %+v", tr)
+	}
+	// Without IdenTrust: absent.
+	certs, err = ParseRunningCertificates(runningConfig(map[string]*cert.CA{"_SmartCallHome_ServerCA2": qv}, "_SmartCallHome_ServerCA2"))
+	if err != nil || detect.Evaluate(certs, nil).CAPresent {
+		t.Errorf("QuoVadis only: %v %v", certs, err)
+	}
+}
+
+func TestParseRunningCertificatesErrors(t *testing.T) {
+	good := runningConfig(map[string]*cert.CA{"tp": cert.Default()}, "tp")
+	lines := strings.Split(good, "\n")
+	hexAt := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, "    30820560") {
+			hexAt = i
+		}
+	}
+	for name, out := range map[string]string{
+		"cut short":     strings.Join(lines[:hexAt+10], "\n"),
+		"line lost":     strings.Join(append(append([]string{}, lines[:hexAt+3]...), lines[hexAt+4:]...), "\n"),
+		"wrong serial":  strings.Replace(good, "certificate ca 0a01", "certificate ca 0b01", 1),
+		"odd hex":       strings.Replace(good, "    ba846e87", "    ba846e8", 1),
+		"no quit":       strings.Replace(good, "  quit\n", "  crl configure\n", 1),
+		"invalid input": "ERROR: % Invalid input detected at '^' marker.\n",
+	} {
+		if _, err := ParseRunningCertificates(out); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	// An identity certificate is not a CA: skipped, not an error.
+	id := "crypto ca certificate chain ssl\n  certificate 5e0f1a2b\n    3082\n  quit\n"
+	if certs, err := ParseRunningCertificates(id + good); err != nil || len(certs) != 1 {
+		t.Errorf("identity certificate: %v %v", certs, err)
+	}
+}
+
+// TestCaptures checks the ASA devices of testdata/captures: every store
+// listing agrees, and matches the README's verdicts.
+func TestCaptures(t *testing.T) {
+	want := map[string]bool{"asa-edge-1": false, "asav-dc-2": true}
+	for dev, present := range want {
+		dir := filepath.Join("../../../testdata/captures", dev)
+		file := func(cmd string) string {
+			return detect.CleanCapture(read(t, filepath.Join(dir, strings.ReplaceAll(cmd, " ", "_")+".txt")), cmd)
+		}
+		if f, err := detect.ParseVersion(file("show version")); err != nil || f.Platform != detect.ASA || !f.Supported {
+			t.Errorf("%s: %+v %v", dev, f, err)
+		}
+		if m, err := ParseMode(file("show mode")); err != nil || m != ModeSingle {
+			t.Errorf("%s: mode %q %v", dev, m, err)
+		}
+		shown, err1 := ParseCertificates(file("show crypto ca certificates"))
+		running, err2 := ParseRunningCertificates(file("show running-config crypto ca certificate"))
+		if err1 != nil || err2 != nil {
+			t.Errorf("%s: %v %v", dev, err1, err2)
+			continue
+		}
+		if a, b := detect.Evaluate(shown, nil).CAPresent, detect.Evaluate(running, nil).CAPresent; a != present || b != present {
+			t.Errorf("%s: present %v (certificates) %v (running-config), want %v", dev, a, b, present)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "show_crypto_ca_trustpool.txt")); err == nil {
+			pool, err := ParseCertificates(file("show crypto ca trustpool"))
+			if err != nil || len(pool) < 20 || detect.Evaluate(pool, nil).CAPresent != present {
+				t.Errorf("%s: trustpool %d certs, %v", dev, len(pool), err)
+			}
+		}
+	}
+	if !ParseFIPS(read(t, "../../../testdata/captures/asav-dc-2/show_running-config_fips.txt")) {
+		t.Error("asav-dc-2 has FIPS on")
+	}
+}
+
+func fuzzInvariants(t *testing.T, certs []detect.Cert) {
+	for _, c := range certs {
+		if c.Serial == "" && c.SHA1 == "" {
+			t.Fatalf("cert without serial or SHA-1: %+v", c)
+		}
+	}
+	detect.Evaluate(certs, nil)
+}
+
+func FuzzParseCertificates(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures, "*.txt"))
+	for _, p := range files {
+		f.Add(read(f, p))
+	}
+	f.Fuzz(func(t *testing.T, out string) {
+		if certs, err := ParseCertificates(out); err == nil {
+			fuzzInvariants(t, certs)
+		}
+	})
+}
+
+func FuzzParseRunningCertificates(f *testing.F) {
+	f.Add(runningConfig(map[string]*cert.CA{"a": cert.Default(), "b": cert.QuoVadis()}, "a", "b"))
+	f.Add("crypto ca certificate chain x\n  certificate ca 01\n    3082\n  quit\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		certs, err := ParseRunningCertificates(out)
+		if err != nil {
+			return
+		}
+		fuzzInvariants(t, certs)
+		for _, c := range certs {
+			if len(c.SHA1) != 40 {
+				t.Fatalf("running-config cert without computed SHA-1: %+v", c)
+			}
+		}
+	})
+}

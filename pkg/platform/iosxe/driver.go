@@ -1,0 +1,171 @@
+// Package iosxe is IOS XE: the trustpool import by URL, from flash:, or by
+// PEM paste at the terminal (FN72298/FN72323), then write memory.
+package iosxe
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Driver is the IOS XE platform.
+type Driver struct{}
+
+// ID implements platform.Driver.
+func (Driver) ID() string { return "iosxe" }
+
+// CLI implements platform.Driver.
+func (Driver) CLI() bool { return true }
+
+// Methods implements platform.Driver.
+func (Driver) Methods() []record.Method {
+	return []record.Method{record.MethodURL, record.MethodFile, record.MethodTerminal}
+}
+
+// Auto is terminal: it needs no internet and, once saved, survives a reload.
+func (Driver) Auto(platform.Prefs) record.Method { return record.MethodTerminal }
+
+// Persistent: every method lands in the configuration write memory saves.
+func (Driver) Persistent(record.Method) bool { return true }
+
+// TrustCommand lists the trustpool.
+const TrustCommand = "show crypto pki trustpool"
+
+// Detect reads the trustpool and, for the file method, whether the bundle
+// is on the file system.
+func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
+	out, err := r.Show(TrustCommand)
+	if err != nil {
+		return platform.State{}, err
+	}
+	certs, err := ParseTrustpool(out)
+	if err != nil {
+		return platform.State{}, err
+	}
+	st := platform.State{Trust: detect.Evaluate(certs, ca)}
+	if p.Method == record.MethodFile && p.BundleFile != "" {
+		ok, err := bundlePresent(r, p.BundleFile)
+		if err != nil {
+			return st, err
+		}
+		st.BundlePresent = &ok
+	}
+	return st, nil
+}
+
+// bundlePresent lists the file system of flash:ios_core.p7b and looks for
+// the file name in the last column.
+func bundlePresent(r platform.Reader, file string) (bool, error) {
+	fs, name, ok := strings.Cut(file, ":")
+	if !ok {
+		return false, fmt.Errorf("bundle_file %q: want FILESYSTEM:NAME", file)
+	}
+	name = strings.TrimPrefix(name, "/")
+	out, err := r.Show("dir " + fs + ":")
+	if err != nil {
+		return false, err
+	}
+	for _, l := range strings.Split(out, "\n") {
+		f := strings.Fields(l)
+		if len(f) > 0 && f[len(f)-1] == name {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+var (
+	reConfigPrompt = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
+	rePasteReady   = platform.Question(`% End with a blank line or "quit" on a line by itself.`)
+	reSaveAsk      = platform.Question(`Destination filename [startup-config]?`)
+	// Rule of reference §1.5: success line present and no failure line.
+	reFailure = regexp.MustCompile(`(?m)^%\s?(Error|Invalid|Incomplete|Ambiguous|Unknown)|PEM files import failed`)
+)
+
+const success = "% PEM files import succeeded."
+
+// Apply runs the method in global configuration, leaves it, and saves.
+func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (res platform.Result, err error) {
+	res = platform.Result{Method: m, Persistent: true}
+	if _, err := sh.Send("configure terminal"); err != nil {
+		return res, platform.Step("configure terminal", err)
+	}
+	inPaste := false
+	defer func() {
+		if err != nil {
+			restore(sh, inPaste)
+		}
+	}()
+	var out string
+	switch m {
+	case record.MethodTerminal:
+		if _, err = sh.SendExpect("crypto pki trustpool import terminal", rePasteReady); err != nil {
+			return res, platform.Step("import terminal", err)
+		}
+		inPaste = true
+		// The body without BEGIN/END, then an empty line (seed 001, FN72323).
+		out, err = platform.Paste(sh, ca.Base64Lines(), "\n")
+		inPaste = false
+	case record.MethodURL, record.MethodFile:
+		src := p.BundleURL
+		if m == record.MethodFile {
+			src = p.BundleFile
+		}
+		if src == "" {
+			return res, platform.Step("import url", fmt.Errorf("%w: no %s source configured", platform.ErrNotSupported, m))
+		}
+		out, err = sh.Send("crypto pki trustpool import url " + src)
+	default:
+		return res, fmt.Errorf("%w: IOS XE method %q", platform.ErrNotSupported, m)
+	}
+	if err != nil {
+		return res, platform.Step("import", err)
+	}
+	if !strings.Contains(out, success) || reFailure.MatchString(out) {
+		err = platform.Step("import", platform.Rejected(out, "no \""+success+"\""))
+		return res, err
+	}
+	if _, err = sh.Send("end"); err != nil {
+		return res, platform.Step("end", err)
+	}
+	return res, nil
+}
+
+// Save implements platform.Driver.
+func (Driver) Save(sh platform.Shell) error { return Save(sh) }
+
+// Save is write memory, answering the destination question some images ask
+// (seed 001 shows it on IE3x00).
+func Save(sh platform.Shell) error {
+	out, err := sh.SendExpect("write memory", reSaveAsk)
+	if err != nil {
+		return platform.Step("write memory", err)
+	}
+	if reSaveAsk.MatchString(out) {
+		if out, err = sh.Send(""); err != nil {
+			return platform.Step("write memory", err)
+		}
+	}
+	if !strings.Contains(out, "[OK]") {
+		return platform.Step("write memory", platform.Rejected(out, "no [OK]"))
+	}
+	return nil
+}
+
+// restore leaves configuration mode from wherever the sequence stopped: a
+// blank line ends a paste (a partial certificate fails to parse), `end`
+// leaves config.
+func restore(sh platform.Shell, inPaste bool) {
+	if inPaste {
+		_ = sh.Write("\n")
+		_, _ = sh.ReadUntil()
+	}
+	if reConfigPrompt.MatchString(sh.Prompt()) {
+		_, _ = sh.Send("end")
+	}
+}

@@ -1,0 +1,195 @@
+// Package iosxr is IOS XR: trustpool import by URL, from a bundle copied to
+// /tmp (FN72290 option 3, seed 004), or the terminal method through the
+// Trustpool trustpoint, which does not survive a reload.
+package iosxr
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Driver is the IOS XR platform.
+type Driver struct{}
+
+// ID implements platform.Driver.
+func (Driver) ID() string { return "iosxr" }
+
+// CLI implements platform.Driver.
+func (Driver) CLI() bool { return true }
+
+// Methods implements platform.Driver.
+func (Driver) Methods() []record.Method {
+	return []record.Method{record.MethodURL, record.MethodFile, record.MethodTerminal}
+}
+
+// Auto is file when a bundle is staged, else url (falling back to
+// terminal at apply time when the device cannot fetch it).
+func (Driver) Auto(p platform.Prefs) record.Method {
+	if p.BundleFile != "" {
+		return record.MethodFile
+	}
+	return record.MethodURL
+}
+
+// Persistent: the trustpool is on disk; a terminal-authenticated
+// certificate is lost on reload (seed 004).
+func (Driver) Persistent(m record.Method) bool { return m != record.MethodTerminal }
+
+// TrustCommand lists the trustpool (the Trustpool trustpoint's terminal
+// certificates included).
+const TrustCommand = "show crypto ca trustpool"
+
+// Detect reads the trustpool and, for the file method, the bundle's presence.
+func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
+	out, err := r.Show(TrustCommand)
+	if err != nil {
+		return platform.State{}, err
+	}
+	certs, err := ParseTrustpool(out)
+	if err != nil {
+		return platform.State{}, err
+	}
+	st := platform.State{Trust: detect.Evaluate(certs, ca)}
+	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
+		fs, name := splitBundle(p.BundleFile)
+		out, err := r.Show("dir " + fs)
+		if err != nil {
+			return st, err
+		}
+		ok := false
+		for _, l := range strings.Split(out, "\n") {
+			if f := strings.Fields(l); len(f) > 0 && f[len(f)-1] == name {
+				ok = true
+			}
+		}
+		st.BundlePresent = &ok
+	}
+	return st, nil
+}
+
+// splitBundle turns harddisk:/ios.p7b into ("harddisk:", "ios.p7b").
+func splitBundle(file string) (fs, name string) {
+	fs, name, _ = strings.Cut(strings.TrimPrefix(file, "/"), ":")
+	return fs + ":", strings.TrimPrefix(name, "/")
+}
+
+var (
+	rePasteReady = platform.Question(`End with a blank line or the word "quit" on a line by itself`)
+	reAccept     = platform.Question(`Do you accept this certificate? [yes/no]:`)
+	reUncommit   = platform.Question(`Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:`)
+	reSHA1       = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
+	reConfig     = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
+	reFailure    = regexp.MustCompile(`(?m)^\s*%\s?(Error|Invalid|Incomplete|Ambiguous)|Download failed|No such file`)
+)
+
+// Apply runs the method from exec mode (all XR imports are exec commands).
+func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
+	res := platform.Result{Method: m, Persistent: d.Persistent(m)}
+	switch m {
+	case record.MethodURL:
+		return res, importURL(sh, p.BundleURL)
+	case record.MethodFile:
+		return res, importFile(sh, p.BundleFile)
+	case record.MethodTerminal:
+		return res, importTerminal(sh, ca)
+	}
+	return res, fmt.Errorf("%w: IOS XR method %q", platform.ErrNotSupported, m)
+}
+
+// Save is a no-op: exec-mode imports need no commit and the trustpoint
+// configuration is committed by the sequence.
+func (Driver) Save(platform.Shell) error { return nil }
+
+func importURL(sh platform.Shell, url string) error {
+	if url == "" {
+		return platform.Step("import url", fmt.Errorf("%w: no bundle_url", platform.ErrNotSupported))
+	}
+	out, err := sh.Send("crypto ca trustpool import url " + url)
+	if err == nil && reFailure.MatchString(out) {
+		err = platform.Rejected(out, "download failed")
+	}
+	return platform.Step("import url", err)
+}
+
+// importFile copies the bundle to /tmp (the only local path the import
+// accepts), imports it and always removes the copy.
+func importFile(sh platform.Shell, file string) (err error) {
+	if file == "" {
+		return platform.Step("import file", fmt.Errorf("%w: no bundle_file", platform.ErrNotSupported))
+	}
+	fs, name := splitBundle(file)
+	tmp := "/tmp/" + name
+	out, err := sh.Send("run cp /" + fs + "/" + name + " /tmp")
+	if err == nil && strings.Contains(out, "cannot") {
+		err = platform.Rejected(out, "copy failed")
+	}
+	if err != nil {
+		return platform.Step("run cp", err)
+	}
+	defer func() {
+		if _, rmErr := sh.Send("run rm " + tmp); rmErr != nil && err == nil {
+			err = platform.Step("run rm", rmErr)
+		}
+	}()
+	return importURL(sh, tmp)
+}
+
+// importTerminal is seed 004's procedure: trustpoint Trustpool with
+// terminal enrollment, committed, then `crypto ca authenticate Trustpool`.
+// The device shows the certificate; we accept only if its SHA-1 is ours.
+func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
+	if _, err = sh.Send("configure terminal"); err != nil {
+		return platform.Step("configure terminal", err)
+	}
+	defer func() {
+		if err != nil && reConfig.MatchString(sh.Prompt()) {
+			_, _ = sh.Send("abort") // discard uncommitted changes, back to exec
+		}
+	}()
+	if _, err = sh.Send("crypto ca trustpoint Trustpool"); err != nil {
+		return platform.Step("crypto ca trustpoint", err)
+	}
+	// Seed 004 writes `enrollment terminal`; the reference form is
+	// `enrollment url terminal`.
+	if _, err = sh.Send("enrollment terminal"); err != nil {
+		if _, err = sh.Send("enrollment url terminal"); err != nil {
+			return platform.Step("enrollment", err)
+		}
+	}
+	if _, err = sh.Send("commit"); err != nil {
+		return platform.Step("commit", err)
+	}
+	out, err := sh.SendExpect("end", reUncommit)
+	if err == nil && reUncommit.MatchString(out) {
+		_, err = sh.Send("no")
+		err = fmt.Errorf("%w: changes left uncommitted after commit", platform.ErrRejected)
+	}
+	if err != nil {
+		return platform.Step("end", err)
+	}
+	if _, err = sh.SendExpect("crypto ca authenticate Trustpool", rePasteReady); err != nil {
+		return platform.Step("crypto ca authenticate", err)
+	}
+	out, err = platform.Paste(sh, strings.Split(strings.TrimSpace(string(ca.PEM())), "\n"), "\n", reAccept)
+	if err != nil {
+		return platform.Step("paste", err)
+	}
+	if !reAccept.MatchString(out) {
+		return platform.Step("paste", platform.Rejected(out, "the certificate was not accepted for display"))
+	}
+	if m := reSHA1.FindStringSubmatch(out); m == nil || !strings.EqualFold(m[1], ca.SHA1()) {
+		_, _ = sh.Send("no")
+		return platform.Step("confirm", fmt.Errorf("%w: the device shows another SHA-1 fingerprint; answered no", platform.ErrRejected))
+	}
+	out, err = sh.Send("yes")
+	if err == nil && reFailure.MatchString(out) {
+		err = platform.Rejected(out, "not accepted")
+	}
+	return platform.Step("confirm", err)
+}

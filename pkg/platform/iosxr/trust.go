@@ -1,0 +1,150 @@
+package iosxr
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/trustfix/trustfix/pkg/detect"
+)
+
+// Line shapes. The certificate lines are those XR prints during `crypto ca
+// authenticate` (seed 004); the group headers are [unverified], so a block
+// is also recognised without them.
+var (
+	groupRE   = regexp.MustCompile(`^\s*(Trustpool|Trustpoint)\s*:\s*(\S.*?)\s*$`)
+	headingRE = regexp.MustCompile(`(?i)^\s*(?:[\w-]+ )*certificate\s*$`)
+	serialRE  = regexp.MustCompile(`^\s*Serial Number\s*:\s*(.*?)\s*$`)
+	subjectRE = regexp.MustCompile(`^\s*Subject\s*:\s*(.*?)\s*$`)
+	issuerRE  = regexp.MustCompile(`^\s*Issued By\s*:\s*(.*?)\s*$`)
+	sha1RE    = regexp.MustCompile(`^\s*SHA1 Fingerprint\s*:\s*(.*?)\s*$`)
+	labelRE   = regexp.MustCompile(`^\s*[A-Za-z][\w ]*?\s*:(?:\s|$)`)
+	hexRE     = regexp.MustCompile(`^[0-9A-F]+$`)
+)
+
+// ParseTrustpool reads `show crypto ca trustpool` and `show crypto ca
+// certificates` (reference §2.3): per certificate `Serial Number  :
+// 0A:01:…`, `Subject:` and `Issued By      :` with the DN on the next line
+// (`CN=…,O=…,C=US`), `SHA1 Fingerprint:` with the hex on the next line.
+// Blocks are grouped under `Trustpool: Built-In|Downloaded` or `Trustpoint
+// : <name>` headers, which set Store. The leading timestamp line and
+// `====` rules are ignored. An error means the store could not be read.
+func ParseTrustpool(out string) ([]detect.Cert, error) {
+	if err := detect.CommandError(out); err != nil {
+		return nil, fmt.Errorf("iosxr trustpool: %w", err)
+	}
+	p := parser{lines: strings.Split(strings.ReplaceAll(out, "\r", ""), "\n")}
+	if err := p.run(); err != nil {
+		return nil, fmt.Errorf("iosxr trustpool: %w", err)
+	}
+	return p.certs, nil
+}
+
+type parser struct {
+	lines []string
+	i     int // current line
+	store string
+	cur   *detect.Cert
+	start int
+	certs []detect.Cert
+}
+
+func (p *parser) run() error {
+	for ; p.i < len(p.lines); p.i++ {
+		l := p.lines[p.i]
+		switch {
+		case groupRE.MatchString(l):
+			if err := p.flush(); err != nil {
+				return err
+			}
+			m := groupRE.FindStringSubmatch(l)
+			p.store = m[2]
+			if m[1] == "Trustpool" {
+				p.store = "Trustpool: " + m[2]
+			}
+		case headingRE.MatchString(l):
+			if err := p.flush(); err != nil {
+				return err
+			}
+			p.open()
+		case serialRE.MatchString(l):
+			if err := p.setHex(false, p.value(serialRE)); err != nil {
+				return err
+			}
+		case sha1RE.MatchString(l):
+			if err := p.setHex(true, p.value(sha1RE)); err != nil {
+				return err
+			}
+		case subjectRE.MatchString(l):
+			p.field().Subject = p.value(subjectRE)
+		case issuerRE.MatchString(l):
+			p.field().Issuer = p.value(issuerRE)
+		}
+	}
+	return p.flush()
+}
+
+func (p *parser) open() { p.cur, p.start = &detect.Cert{Store: p.store}, p.i }
+
+// field returns the open block, opening one when there is none: without
+// headings, the first field line starts a block.
+func (p *parser) field() *detect.Cert {
+	if p.cur == nil {
+		p.open()
+	}
+	return p.cur
+}
+
+// value is the text after the label, or the next line when the label ends
+// its line (XR puts the DN and the fingerprint there).
+func (p *parser) value(re *regexp.Regexp) string {
+	if v := re.FindStringSubmatch(p.lines[p.i])[1]; v != "" {
+		return v
+	}
+	if p.i+1 < len(p.lines) {
+		next := p.lines[p.i+1]
+		if t := strings.TrimSpace(next); t != "" && !labelRE.MatchString(next) && !headingRE.MatchString(next) {
+			p.i++
+			return t
+		}
+	}
+	return ""
+}
+
+// setHex stores the serial or the fingerprint. A second one in a block
+// means the next block began without a heading.
+func (p *parser) setHex(sha1 bool, v string) error {
+	dst := p.hexDst(sha1)
+	if *dst != "" {
+		if err := p.flush(); err != nil {
+			return err
+		}
+		dst = p.hexDst(sha1)
+	}
+	h := detect.NormaliseHex(v)
+	if !hexRE.MatchString(h) || (sha1 && len(h) != 40) {
+		return fmt.Errorf("line %d: malformed hex %q", p.i+1, v)
+	}
+	*dst = h
+	return nil
+}
+
+func (p *parser) hexDst(sha1 bool) *string {
+	c := p.field()
+	if sha1 {
+		return &c.SHA1
+	}
+	return &c.Serial
+}
+
+func (p *parser) flush() error {
+	if p.cur == nil {
+		return nil
+	}
+	if p.cur.Serial == "" && p.cur.SHA1 == "" {
+		return fmt.Errorf("line %d: certificate block without serial number or fingerprint", p.start+1)
+	}
+	p.certs = append(p.certs, *p.cur)
+	p.cur = nil
+	return nil
+}

@@ -1,0 +1,223 @@
+package remediate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/trustfix/trustfix/pkg/advisory"
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/plan"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+)
+
+// Prefs are a device's import preferences.
+func Prefs(dev inventory.Device) platform.Prefs {
+	return platform.Prefs{Method: record.Method(dev.ImportMethod), BundleFile: dev.BundleFile, BundleURL: dev.BundleURL}
+}
+
+// appliance decides an upgrade-only product from its inventory release.
+func (r *Runner) appliance(rec *record.Record, d platform.Driver, dev inventory.Device) {
+	rec.Version = dev.Version
+	facts := detect.Facts{Platform: d.ID(), Supported: true, Version: dev.Version}
+	in := plan.Input{Facts: facts, Driver: d, CA: r.CA}
+	if dev.Version != "" {
+		if a, err := advisory.Lookup(d.ID(), dev.Version, ""); err == nil {
+			in.Advisory = &a
+		} else {
+			rec.Error = err.Error()
+		}
+	}
+	rec.Advisory = in.Advisory
+	r.decide(rec, plan.Decide(in))
+	rec.Stage = StageDetect
+}
+
+// decide copies a decision into the record and, for apply, sets the
+// outcome of a device that will not be changed.
+func (r *Runner) decide(rec *record.Record, dec plan.Decision) {
+	rec.Verdict, rec.Method, rec.Persistent, rec.Reason = dec.Verdict, dec.Method, dec.Persistent, dec.Reason
+	if dec.Verdict == record.Error && rec.Error == "" {
+		rec.Error = dec.Reason
+	}
+	if !r.Apply {
+		return
+	}
+	switch dec.Verdict {
+	case record.Compliant:
+		rec.Outcome = record.AlreadyCompliant
+	case record.Unsupported, record.UpgradeRequired:
+		rec.Outcome = record.Skipped
+	case record.Remediate:
+	default:
+		rec.Outcome = record.Failed
+	}
+}
+
+func (r *Runner) fail(a *Attempt, stage string, err error) {
+	v, retry := classify(err)
+	a.Record.Stage = stage
+	if a.Record.Verdict == "" || a.Record.Verdict == record.Remediate {
+		if stage == StageConnect || stage == StageDetect {
+			a.Record.Verdict = v
+		}
+	}
+	a.Record.Error = err.Error()
+	a.Retryable = retry && (stage == StageConnect || stage == StageDetect)
+	if r.Apply {
+		a.Record.Outcome = record.Failed
+	}
+}
+
+func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, started time.Time) {
+	rec := &a.Record
+	log := r.log().With(zap.String("device", dev.Name))
+	deadline := started.Add(dev.Timeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	w, closeT, path := r.transcript(dev, rec.Attempts)
+	defer closeT()
+	rec.Transcript = path
+	want := dev.Platform
+	if want == "" {
+		want = "auto"
+	}
+	rec.Stage = StageConnect
+	sess, err := session.Open(ctx, session.Target{
+		Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
+		Password: dev.Password, EnablePassword: dev.EnablePassword,
+		HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
+		Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost,
+	}, session.Options{
+		Platform: want, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
+		Transcript: w, ReadDelay: r.ReadDelay,
+		OnWarning: func(msg string) { log.Warn(msg) },
+	})
+	if err != nil {
+		r.fail(a, StageConnect, fmt.Errorf("connect: %w", err))
+		return
+	}
+	defer sess.Close()
+	sh := guard(sess, r.Hard)
+	rec.Stage = StageDetect
+	drv, st, dec, ok := r.detect(a, sh, sess.Use, want, Prefs(dev))
+	if !ok || !r.Apply || dec.Verdict != record.Remediate {
+		return
+	}
+	r.apply(ctx, a, sh, drv, st, dec, dev)
+}
+
+// detect reads show version and the trust store and decides. use switches
+// a live session to the detected platform (nil for captures).
+func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, want string, prefs platform.Prefs) (platform.Driver, platform.State, plan.Decision, bool) {
+	rec := &a.Record
+	out, err := rd.Show("show version")
+	if err != nil {
+		r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+		return nil, platform.State{}, plan.Decision{}, false
+	}
+	var facts detect.Facts
+	if want == "auto" {
+		facts, err = detect.ParseVersion(out)
+	} else {
+		facts, err = detect.ParseVersionAs(want, out)
+	}
+	if err != nil {
+		r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+		rec.Verdict = record.Error
+		return nil, platform.State{}, plan.Decision{}, false
+	}
+	rec.Platform, rec.Version, rec.Model, rec.Hostname, rec.Serial = facts.Platform, facts.Version, facts.Model, facts.Hostname, facts.Serial
+	in := plan.Input{Facts: facts, Prefs: prefs, CA: r.CA}
+	if facts.Supported {
+		if d, err := r.Registry.Get(facts.Platform); err == nil {
+			in.Driver = d
+		}
+	}
+	if in.Driver != nil {
+		if adv, err := advisory.Lookup(facts.Platform, facts.Version, facts.Model); err == nil {
+			in.Advisory = &adv
+			rec.Advisory = &adv
+		}
+		if want == "auto" && use != nil {
+			if err := use(facts.Platform); err != nil {
+				r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+				return nil, platform.State{}, plan.Decision{}, false
+			}
+		}
+		st, err := in.Driver.Detect(rd, r.CA, in.Prefs)
+		if err != nil {
+			r.fail(a, StageDetect, fmt.Errorf("detect trust store: %w", err))
+			return nil, platform.State{}, plan.Decision{}, false
+		}
+		in.State = &st
+		rec.CAPresent = record.Bool(st.Trust.CAPresent)
+		rec.QuoVadisPresent = record.Bool(st.Trust.QuoVadisPresent)
+		if len(st.Notes) > 0 {
+			defer func() { rec.Reason += "; " + strings.Join(st.Notes, "; ") }()
+		}
+		dec := plan.Decide(in)
+		r.decide(rec, dec)
+		return in.Driver, st, dec, true
+	}
+	dec := plan.Decide(in)
+	r.decide(rec, dec)
+	return nil, platform.State{}, dec, true
+}
+
+// apply runs the sequence, verifies by detecting again, and saves.
+func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) {
+	rec := &a.Record
+	prefs := Prefs(dev)
+	rec.Stage = StageImport
+	res, err := drv.Apply(sh, dec.Method, r.CA, prefs)
+	auto := prefs.Method == "" || prefs.Method == record.MethodAuto
+	if err != nil && auto && drv.ID() == "iosxr" && dec.Method == record.MethodURL && !errors.Is(err, errAborted) && ctx.Err() == nil {
+		// SPEC: XR auto falls back from url to terminal, which is not persistent.
+		rec.Fallback = "url failed (" + err.Error() + "); used terminal"
+		res, err = drv.Apply(sh, record.MethodTerminal, r.CA, prefs)
+	}
+	rec.Method, rec.Persistent = res.Method, record.Bool(res.Persistent)
+	if err != nil {
+		r.fail(a, StageImport, fmt.Errorf("import: %w", err))
+		return
+	}
+	rec.Stage = StageVerify
+	after, err := drv.Detect(sh, r.CA, prefs)
+	if err != nil {
+		r.fail(a, StageVerify, fmt.Errorf("verify: %w", err))
+		return
+	}
+	if !after.Trust.CAPresent {
+		r.fail(a, StageVerify, fmt.Errorf("verify: the device accepted the import but does not list %s; configuration not saved", r.CA.CommonName()))
+		return
+	}
+	rec.CAPresent = record.Bool(true)
+	rec.Proof = proof(after.Trust.CA)
+	rec.Stage = StageSave
+	if err := drv.Save(sh); err != nil {
+		r.fail(a, StageSave, fmt.Errorf("save: the CA is in the running configuration but %w", err))
+		return
+	}
+	rec.Stage = StageDone
+	rec.Outcome = record.Remediated
+	rec.Error = ""
+}
+
+func proof(c *detect.Cert) *record.Proof {
+	if c == nil {
+		return nil
+	}
+	p := &record.Proof{Subject: c.Subject, Serial: c.Serial, Fingerprint: c.SHA1, MatchedBy: "serial+subject"}
+	if c.SHA1 != "" {
+		p.MatchedBy = "sha1"
+	}
+	return p
+}

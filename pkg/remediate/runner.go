@@ -1,0 +1,149 @@
+// Package remediate handles one device end to end: connect, detect,
+// decide, and with apply: import, verify by detecting again, save. Every
+// path returns one record.Record; a failed device fails alone and is left
+// as found.
+package remediate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/secret"
+	"github.com/trustfix/trustfix/pkg/session"
+)
+
+// Stages a device goes through; the record says how far it got.
+const (
+	StageConnect = "connect"
+	StageDetect  = "detect"
+	StageImport  = "import"
+	StageVerify  = "verify"
+	StageSave    = "save"
+	StageDone    = "done"
+)
+
+// Runner runs devices. One Runner serves a whole fleet concurrently.
+type Runner struct {
+	Registry *platform.Registry
+	CA       *cert.CA
+	// Apply false is plan: sessions are read-only.
+	Apply bool
+	// TranscriptDir receives one transcript per device per run ("" = none).
+	TranscriptDir string
+	Run           *record.RunInfo
+	Logger        *zap.Logger
+	Now           func() time.Time
+	// Handshake bounds connect + SSH handshake (default 15s).
+	Handshake time.Duration
+	// Hard is cancelled by a second signal: sequences stop at the next step
+	// and back out.
+	Hard context.Context
+	// ReadDelay is the session poll interval (0: the session default).
+	ReadDelay time.Duration
+}
+
+// Attempt is one try at one device.
+type Attempt struct {
+	Record record.Record
+	// Retryable: it failed before anything on the device could change, for
+	// a reason a new try may not meet (unreachable, dropped, timed out).
+	Retryable bool
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) log() *zap.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return zap.NewNop()
+}
+
+// Device runs one attempt (n counts from 1) at dev.
+func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a Attempt) {
+	started := r.now()
+	a.Record = record.Record{Name: dev.Name, Host: dev.Host, Port: dev.Port, Platform: dev.Platform, Attempts: n, Run: r.Run, Started: &started}
+	defer func() {
+		fin := r.now()
+		a.Record.Finished = &fin
+	}()
+	if d, err := r.Registry.Get(dev.Platform); err == nil && !d.CLI() {
+		r.appliance(&a.Record, d, dev)
+		return a
+	}
+	r.live(ctx, &a, dev, started)
+	return a
+}
+
+// transcript opens the device's transcript (0600), appending across
+// attempts, behind a writer that redacts the device's secrets.
+func (r *Runner) transcript(dev inventory.Device, n int) (io.Writer, func(), string) {
+	if r.TranscriptDir == "" {
+		return nil, func() {}, ""
+	}
+	dir := r.TranscriptDir
+	if r.Run != nil && r.Run.ID != "" {
+		dir = filepath.Join(dir, r.Run.ID)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		r.log().Warn("transcript", zap.String("device", dev.Name), zap.Error(err))
+		return nil, func() {}, ""
+	}
+	path := filepath.Join(dir, dev.Name+".log")
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		r.log().Warn("transcript", zap.String("device", dev.Name), zap.Error(err))
+		return nil, func() {}, ""
+	}
+	red := secret.NewRedactor(dev.Password, dev.EnablePassword)
+	w := red.Writer(f)
+	fmt.Fprintf(w, "\n===== trustfix %s %s attempt %d %s =====\n", mode(r.Apply), dev.Name, n, r.now().UTC().Format(time.RFC3339))
+	return w, func() {
+		_ = w.Close()
+		_ = f.Sync()
+		_ = f.Close()
+	}, path
+}
+
+func mode(apply bool) string {
+	if apply {
+		return "apply"
+	}
+	return "plan"
+}
+
+// classify turns a connect/detect error into a verdict and says whether a
+// retry is safe. Authentication and host-key failures never are.
+func classify(err error) (record.Verdict, bool) {
+	switch {
+	case errors.Is(err, session.ErrAuth):
+		return record.AuthFailed, false
+	case errors.Is(err, session.ErrHostKey), errors.Is(err, session.ErrAlgorithms):
+		return record.Error, false
+	case errors.Is(err, session.ErrUnreachable):
+		return record.Unreachable, true
+	case errors.Is(err, session.ErrDeadline), errors.Is(err, context.DeadlineExceeded):
+		return record.Unreachable, false
+	case errors.Is(err, session.ErrClosed), errors.Is(err, session.ErrTimeout):
+		return record.Error, true
+	case errors.Is(err, context.Canceled):
+		return record.Error, false
+	}
+	return record.Error, false
+}
