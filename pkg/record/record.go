@@ -57,8 +57,8 @@ type Advisory struct {
 
 // Proof is the target CA as the device lists it after a fix.
 type Proof struct {
-	Subject     string `json:"subject"`
-	Serial      string `json:"serial"`
+	Subject string `json:"subject"`
+	Serial  string `json:"serial"`
 	// Fingerprint is the SHA-1 the device lists (XR), or computes from the
 	// certificate it prints (ASA running-config, FXOS PEM); "" where the
 	// listing shows none (IOS XE), which MatchedBy then says.
