@@ -86,7 +86,7 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	}
 	defer j.Close()
 	run := runInfo(env, inv, ca)
-	devs, err = resumeFilter(env, opts, devs, run)
+	devs, interrupted, err := resumeFilter(env, opts, devs, run)
 	if err != nil {
 		return err
 	}
@@ -105,8 +105,9 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 			return err
 		}
 	}
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard}
-	prog := newProgress(env, "apply", len(devs))
+	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
+		BeforeChange: j.Append, Interrupted: func(name string) bool { return interrupted[name] }}
+	prog := newProgress(env, log, "apply", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
 		Canary: opts.Canary, MaxFailures: opts.MaxFailures,
@@ -122,36 +123,41 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 }
 
 // resumeFilter refuses to mix runs in one journal and, with --resume,
-// drops the devices whose last record is remediated or already-compliant.
-func resumeFilter(env *Env, opts ApplyOptions, devs []inventory.Device, run *record.RunInfo) ([]inventory.Device, error) {
+// drops the devices whose last record is remediated or already-compliant,
+// and names those a stopped run was changing (last record in-progress).
+func resumeFilter(env *Env, opts ApplyOptions, devs []inventory.Device, run *record.RunInfo) ([]inventory.Device, map[string]bool, error) {
 	recs, problems, err := journal.Read(opts.Journal)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, p := range problems {
 		fmt.Fprintf(env.Err, "warning: %s: %s\n", opts.Journal, p)
 	}
 	if len(recs) == 0 {
-		return devs, nil
+		return devs, nil, nil
 	}
 	if !opts.Resume {
-		return nil, inputErrf("%s already holds %d records: use --resume to continue that run, or a new journal", opts.Journal, len(recs))
+		return nil, nil, inputErrf("%s already holds %d records: use --resume to continue that run, or a new journal", opts.Journal, len(recs))
 	}
 	if err := journal.CheckRun(recs, *run); err != nil {
-		return nil, inputErr(err)
+		return nil, nil, inputErr(err)
 	}
 	last := journal.LastByDevice(recs)
 	var todo []inventory.Device
-	skipped := 0
+	interrupted := map[string]bool{}
 	for _, d := range devs {
-		if r, ok := last[d.Name]; ok && journal.Done(r) {
-			skipped++
+		r, ok := last[d.Name]
+		if ok && journal.Done(r) {
 			continue
+		}
+		if ok && r.Outcome == record.InProgress {
+			interrupted[d.Name] = true
 		}
 		todo = append(todo, d)
 	}
-	fmt.Fprintf(env.Err, "resume: %d devices already done, %d to go\n", skipped, len(todo))
-	return todo, nil
+	fmt.Fprintf(env.Err, "resume: %d devices already done, %d to go (%d were being changed when the run stopped)\n",
+		len(devs)-len(todo), len(todo), len(interrupted))
+	return todo, interrupted, nil
 }
 
 // planAndConfirm shows the read-only plan and asks before changing anything.

@@ -53,7 +53,7 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	log := newLogger(env, false)
 	defer func() { _ = log.Sync() }()
 	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: false, Logger: log, Now: env.Now, Hard: env.Hard}
-	prog := newProgress(env, "plan", len(devs))
+	prog := newProgress(env, log, "plan", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
 		OnStart: func(inventory.Device) {}, OnDone: prog.done,

@@ -36,6 +36,6 @@ installs it with each platform's own import sequence, proving the result.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputErr(err) })
-	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newLabCmd(env))
+	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env))
 	return root
 }

@@ -31,10 +31,13 @@ const (
 	AlreadyCompliant Outcome = "already-compliant"
 	Failed           Outcome = "failed"
 	Skipped          Outcome = "skipped"
+	// InProgress is journaled just before a device is changed: if it is a
+	// device's last line, the run stopped while changing it.
+	InProgress Outcome = "in-progress"
 )
 
 // Outcomes lists every outcome in report order.
-var Outcomes = []Outcome{Remediated, AlreadyCompliant, Failed, Skipped}
+var Outcomes = []Outcome{Remediated, AlreadyCompliant, Failed, Skipped, InProgress}
 
 // Method is an import sequence.
 type Method string

@@ -94,7 +94,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 		Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
 		Password: dev.Password, EnablePassword: dev.EnablePassword,
 		HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
-		Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost,
+		Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: r.AskEnable,
 	}, session.Options{
 		Platform: want, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 		Transcript: w, ReadDelay: r.ReadDelay,
@@ -108,10 +108,15 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	sh := guard(sess, r.Hard)
 	rec.Stage = StageDetect
 	drv, st, dec, ok := r.detect(a, sh, sess.Use, want, Prefs(dev))
-	if !ok || !r.Apply || dec.Verdict != record.Remediate {
+	if !ok || !r.Apply {
 		return
 	}
-	r.apply(ctx, a, sh, drv, st, dec, dev)
+	switch {
+	case dec.Verdict == record.Remediate:
+		r.apply(ctx, a, sh, drv, st, dec, dev)
+	case dec.Verdict == record.Compliant && r.Interrupted != nil && r.Interrupted(dev.Name):
+		r.finishInterrupted(a, sh, drv)
+	}
 }
 
 // detect reads show version and the trust store and decides. use switches
@@ -177,6 +182,14 @@ func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv p
 	rec := &a.Record
 	prefs := Prefs(dev)
 	rec.Stage = StageImport
+	if r.BeforeChange != nil {
+		intent := *rec
+		intent.Outcome = record.InProgress
+		if err := r.BeforeChange(intent); err != nil {
+			r.fail(a, StageImport, fmt.Errorf("not changed: the journal could not record the intent: %w", err))
+			return
+		}
+	}
 	res, err := drv.Apply(sh, dec.Method, r.CA, prefs)
 	auto := prefs.Method == "" || prefs.Method == record.MethodAuto
 	if err != nil && auto && drv.ID() == "iosxr" && dec.Method == record.MethodURL && !errors.Is(err, errAborted) && ctx.Err() == nil {
@@ -220,4 +233,18 @@ func proof(c *detect.Cert) *record.Proof {
 		p.MatchedBy = "sha1"
 	}
 	return p
+}
+
+// finishInterrupted completes a change a stopped run left unsaved: the CA is
+// in the running configuration (our import), the save never happened.
+func (r *Runner) finishInterrupted(a *Attempt, sh platform.Shell, drv platform.Driver) {
+	rec := &a.Record
+	rec.Stage = StageSave
+	if err := drv.Save(sh); err != nil {
+		r.fail(a, StageSave, fmt.Errorf("save after an interrupted run: %w", err))
+		return
+	}
+	rec.Stage = StageDone
+	rec.Outcome = record.Remediated
+	rec.Reason = "the previous run stopped after importing; saved now"
 }

@@ -44,13 +44,21 @@ type Runner struct {
 	Run           *record.RunInfo
 	Logger        *zap.Logger
 	Now           func() time.Time
-	// Handshake bounds connect + SSH handshake (default 15s).
+	// Handshake bounds connect + SSH handshake (default 10s).
 	Handshake time.Duration
 	// Hard is cancelled by a second signal: sequences stop at the next step
 	// and back out.
 	Hard context.Context
 	// ReadDelay is the session poll interval (0: the session default).
 	ReadDelay time.Duration
+	// AskEnable supplies an enable password on demand (fix prompts).
+	AskEnable func() (secret.Secret, error)
+	// BeforeChange journals the intent to change a device (outcome
+	// in-progress) before the first change; an error stops that device.
+	BeforeChange func(record.Record) error
+	// Interrupted says a previous run stopped while changing this device:
+	// if it is now compliant, the save that run never reached is done.
+	Interrupted func(name string) bool
 }
 
 // Attempt is one try at one device.

@@ -87,7 +87,7 @@ func Summarise(recs []record.Record) Summary {
 // unsupported are answers, not failures.
 func IsFailure(r record.Record) bool {
 	if r.Outcome != "" {
-		return r.Outcome == record.Failed
+		return r.Outcome == record.Failed || r.Outcome == record.InProgress
 	}
 	switch r.Verdict {
 	case record.Unreachable, record.AuthFailed, record.Error:

@@ -24,7 +24,7 @@ func TestSummariseMixed(t *testing.T) {
 	if !reflect.DeepEqual(s.ByVerdict, wantV) {
 		t.Errorf("ByVerdict = %v, want %v", s.ByVerdict, wantV)
 	}
-	wantO := map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1, record.Failed: 2, record.Skipped: 1}
+	wantO := map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1, record.Failed: 2, record.Skipped: 1, record.InProgress: 0}
 	if !reflect.DeepEqual(s.ByOutcome, wantO) {
 		t.Errorf("ByOutcome = %v, want %v", s.ByOutcome, wantO)
 	}
@@ -63,7 +63,7 @@ func TestSummaryJSONShape(t *testing.T) {
 		t.Errorf("plan summary\n got %s\nwant %s", plan, want)
 	}
 	apply, _ := json.Marshal(Summarise(applyRecords()[:1]))
-	if !strings.Contains(string(apply), `"by_outcome":{"already-compliant":0,"failed":0,"remediated":1,"skipped":0}`) {
+	if !strings.Contains(string(apply), `"by_outcome":{"already-compliant":0,"failed":0,"in-progress":0,"remediated":1,"skipped":0}`) {
 		t.Errorf("apply summary lacks every outcome: %s", apply)
 	}
 }

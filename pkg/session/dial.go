@@ -32,6 +32,9 @@ type Target struct {
 	KnownHosts     string // path; "" means ~/.ssh/known_hosts
 	Legacy         bool   // allow SHA-1 key exchange, ssh-rsa host keys, CBC ciphers
 	JumpHost       string // [user@]host[:port]
+	// AskEnable is called when the device asks for an enable password and
+	// none is set (the fix command prompts then, not before).
+	AskEnable func() (secret.Secret, error)
 }
 
 func (t Target) addr() string { return net.JoinHostPort(t.Host, strconv.Itoa(t.Port)) }

@@ -99,6 +99,12 @@ func (s *Session) enable() error {
 		return fmt.Errorf("%w: enable failed: %s", ErrAuth, strings.TrimSpace(out))
 	}
 	pw := s.target.EnablePassword
+	if pw.IsZero() && s.target.AskEnable != nil {
+		if pw, err = s.target.AskEnable(); err != nil {
+			s.backOutOfPassword()
+			return fmt.Errorf("%w: enable password: %v", ErrAuth, err)
+		}
+	}
 	if pw.IsZero() {
 		s.backOutOfPassword()
 		return fmt.Errorf("%w: the device asks for an enable password and none is set (enable_password_env)", ErrAuth)

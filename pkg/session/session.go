@@ -30,7 +30,7 @@ type Options struct {
 	// Platform is iosxe|iosxr|asa|fxos, or "" / "auto" to connect with the
 	// pre-detection definition and call Use once the platform is known.
 	Platform string
-	// Handshake bounds TCP connect + SSH handshake + login (default 15s).
+	// Handshake bounds TCP connect + SSH handshake + login (default 10s).
 	Handshake time.Duration
 	// Deadline closes the session when it passes (the device's deadline).
 	Deadline time.Time
@@ -82,7 +82,7 @@ type Session struct {
 // turns paging off (Use).
 func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	if opt.Handshake <= 0 {
-		opt.Handshake = 15 * time.Second
+		opt.Handshake = 10 * time.Second
 	}
 	if opt.OpTimeout <= 0 {
 		opt.OpTimeout = 60 * time.Second

@@ -137,9 +137,15 @@ func importURL(sh platform.Shell, url string) error {
 }
 
 // configure enters global configuration, answering the first-use question
-// about anonymous error reporting with "ask later" (changes nothing).
+// about anonymous error reporting with "ask later" (changes nothing). The
+// ASA prints the config prompt before that notice, so a read can stop at
+// the prompt: an empty line then shows whether the question is pending
+// (it is asked again) or not (a new prompt).
 func configure(sh platform.Shell) error {
 	out, err := sh.SendExpect("configure terminal", reReporting)
+	if err == nil && !reReporting.MatchString(out) {
+		out, err = sh.SendExpect("", reReporting)
+	}
 	if err == nil && reReporting.MatchString(out) {
 		_, err = sh.Send("A")
 	}

@@ -1,0 +1,263 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/journal"
+	"github.com/trustfix/trustfix/pkg/platform/registry"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/remediate"
+	"github.com/trustfix/trustfix/pkg/report"
+	"github.com/trustfix/trustfix/pkg/secret"
+)
+
+// FixOptions are the flags of `trustfix fix`.
+type FixOptions struct {
+	Port          int
+	Platform      string
+	Username      string
+	Method        string
+	Yes           bool
+	CAFile        string
+	BundleFile    string
+	BundleURL     string
+	KnownHosts    string
+	HostKeyPolicy string
+	Legacy        bool
+	JumpHost      string
+	Timeout       time.Duration
+	Journal       string
+	Transcripts   string
+}
+
+func newFixCmd(env *Env) *cobra.Command {
+	opts := FixOptions{}
+	cmd := &cobra.Command{
+		Use:   "fix HOST [--port P] [--platform auto|iosxe|iosxr|asa|fxos] [--username U] [--method auto|url|file|terminal] [--yes]",
+		Short: "Fix one device from a laptop: detect, show the plan, confirm, fix, prove",
+		Long: `fix needs no inventory. It takes the password from $TRUSTFIX_PASSWORD or asks
+for it without echo (and the enable password from $TRUSTFIX_ENABLE_PASSWORD,
+or asks when the device wants one), detects the device read-only, shows what
+it would do, asks, runs the platform's import sequence, verifies it by listing
+the trust store again, saves, and prints the proof: the CA's subject, serial
+and fingerprint as the device now lists it.`,
+		Example: `  trustfix fix 10.20.0.11 --username netops
+  TRUSTFIX_PASSWORD=... trustfix fix asa-edge-1.example.net --platform asa --yes`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runFix(cmd.Context(), env, args[0], opts) },
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.Port, "port", 22, "SSH port")
+	f.StringVar(&opts.Platform, "platform", "auto", "auto|iosxe|iosxr|asa|fxos")
+	f.StringVar(&opts.Username, "username", "", "login name (default: your user name)")
+	f.StringVar(&opts.Method, "method", "auto", "import method: auto|url|file|terminal")
+	f.BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")
+	f.StringVar(&opts.CAFile, "ca-file", "", "install this CA instead of IdenTrust Commercial Root CA 1 (PEM)")
+	f.StringVar(&opts.BundleFile, "bundle-file", "", "bundle on the device for --method file (flash:ios_core.p7b, harddisk:/ios.p7b)")
+	f.StringVar(&opts.BundleURL, "bundle-url", inventory.DefaultBundleURL, "bundle URL for --method url")
+	f.StringVar(&opts.KnownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts)")
+	f.StringVar(&opts.HostKeyPolicy, "host-key-policy", inventory.DefaultHostKeyPolicy, "strict|accept-new|insecure")
+	f.BoolVar(&opts.Legacy, "legacy-algorithms", false, "allow SHA-1 key exchange, ssh-rsa host keys and CBC ciphers (old images)")
+	f.StringVar(&opts.JumpHost, "jump-host", "", "reach the device through [user@]host[:port]")
+	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
+	f.StringVar(&opts.Journal, "journal", "", "also append the result to this journal")
+	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: your cache directory)")
+	return cmd
+}
+
+func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error) {
+	d := inventory.NewDevice(host, host)
+	d.Port, d.Platform, d.ImportMethod = opts.Port, opts.Platform, opts.Method
+	d.BundleFile, d.BundleURL, d.KnownHosts = opts.BundleFile, opts.BundleURL, opts.KnownHosts
+	d.HostKeyPolicy, d.LegacyAlgorithms, d.JumpHost, d.Timeout = opts.HostKeyPolicy, opts.Legacy, opts.JumpHost, opts.Timeout
+	d.Retries = 0
+	if err := validIn("--platform", d.Platform, "auto", "iosxe", "iosxr", "asa", "fxos"); err != nil {
+		return d, err
+	}
+	if err := validIn("--method", d.ImportMethod, inventory.ImportMethods...); err != nil {
+		return d, err
+	}
+	if err := validIn("--host-key-policy", d.HostKeyPolicy, inventory.HostKeyPolicies...); err != nil {
+		return d, err
+	}
+	if d.ImportMethod == "file" && d.BundleFile == "" {
+		return d, inputErrf("--method file needs --bundle-file")
+	}
+	if d.Port < 1 || d.Port > 65535 {
+		return d, inputErrf("--port: want 1-65535")
+	}
+	d.Username = opts.Username
+	if d.Username == "" {
+		u, err := user.Current()
+		if err != nil {
+			return d, inputErrf("--username is required")
+		}
+		d.Username = u.Username
+	}
+	pw, err := envOrPrompt(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", d.Username, host))
+	if err != nil {
+		return d, err
+	}
+	d.Password = pw
+	if v, ok := env.LookupEnv("TRUSTFIX_ENABLE_PASSWORD"); ok && v != "" {
+		d.EnablePassword = secret.New(v)
+	}
+	return d, nil
+}
+
+func validIn(flag, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return inputErrf("%s %q: want one of %v", flag, v, allowed)
+}
+
+// envOrPrompt reads a secret from the environment, or from the terminal
+// without echo; never from a pipe (it would end up in shell history).
+func envOrPrompt(env *Env, name, prompt string) (secret.Secret, error) {
+	if v, ok := env.LookupEnv(name); ok && v != "" {
+		return secret.New(v), nil
+	}
+	if !env.InTerminal || env.ReadPassword == nil {
+		return secret.Secret{}, inputErrf("%s is not set and stdin is not a terminal to ask for it", name)
+	}
+	v, err := env.ReadPassword(prompt)
+	if err != nil {
+		return secret.Secret{}, inputErrf("reading the password: %v", err)
+	}
+	if v == "" {
+		return secret.Secret{}, inputErrf("empty password")
+	}
+	return secret.New(v), nil
+}
+
+func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
+	dev, err := fixDevice(env, host, opts)
+	if err != nil {
+		return err
+	}
+	ca, err := loadCA(env, opts.CAFile, "")
+	if err != nil {
+		return err
+	}
+	var j *journal.Journal
+	if opts.Journal != "" {
+		if j, err = journal.Open(opts.Journal); err != nil {
+			return inputErr(err)
+		}
+		defer j.Close()
+	}
+	transcripts := opts.Transcripts
+	if transcripts == "" {
+		dir, _ := os.UserCacheDir()
+		transcripts = filepath.Join(dir, "trustfix", "transcripts")
+	}
+	log := newLogger(env, false)
+	defer func() { _ = log.Sync() }()
+	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
+	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Run: run, Logger: log, Now: env.Now, Hard: env.Hard, TranscriptDir: transcripts}
+	// The enable password is asked for only if the device wants one.
+	askOnce := func() func() (secret.Secret, error) {
+		var got *secret.Secret
+		return func() (secret.Secret, error) {
+			if got == nil {
+				s, err := envOrPrompt(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
+				if err != nil {
+					return s, err
+				}
+				got = &s
+			}
+			return *got, nil
+		}
+	}()
+	runner.AskEnable = askOnce
+	planned := runner.Device(ctx, dev, 1).Record
+	if err := report.Render(env.Err, report.Table, []record.Record{planned}, report.Options{}); err != nil {
+		return err
+	}
+	if planned.Verdict != record.Remediate {
+		return fixVerdict(env, planned)
+	}
+	if !opts.Yes {
+		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, method %s)?", ca.CommonName(), host, planned.Platform, planned.Method))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(env.Err, "nothing changed")
+			return nil
+		}
+	}
+	if planned.Platform != "" {
+		dev.Platform = planned.Platform // detected: no second guess
+	}
+	runner.Apply = true
+	rec := runner.Device(ctx, dev, 1).Record
+	if j != nil {
+		if err := j.Append(rec); err != nil {
+			return err
+		}
+	}
+	printProof(env, ca, rec)
+	if rec.Outcome != record.Remediated && rec.Outcome != record.AlreadyCompliant {
+		return errDevicesFailed
+	}
+	return nil
+}
+
+func fixVerdict(env *Env, r record.Record) error {
+	fmt.Fprintf(env.Out, "%s: %s: %s\n", r.Name, r.Verdict, firstNonEmpty(r.Error, r.Reason))
+	if report.IsFailure(r) {
+		return errDevicesFailed
+	}
+	return nil
+}
+
+func printProof(env *Env, ca *cert.CA, r record.Record) {
+	if r.Outcome != record.Remediated {
+		fmt.Fprintf(env.Out, "%s: %s at %s: %s\n", r.Name, r.Outcome, r.Stage, firstNonEmpty(r.Error, r.Reason))
+		if r.Transcript != "" {
+			fmt.Fprintf(env.Out, "transcript: %s\n", r.Transcript)
+		}
+		return
+	}
+	fmt.Fprintf(env.Out, "%s: remediated (%s %s, method %s)\n", r.Name, r.Platform, r.Version, r.Method)
+	fmt.Fprintf(env.Out, "  %s as the device now lists it:\n", ca.CommonName())
+	if p := r.Proof; p != nil {
+		fmt.Fprintf(env.Out, "    subject:     %s\n    serial:      %s\n", p.Subject, p.Serial)
+		if p.Fingerprint != "" {
+			fmt.Fprintf(env.Out, "    fingerprint: %s (SHA-1)\n", p.Fingerprint)
+		} else {
+			fmt.Fprintf(env.Out, "    fingerprint: not listed by %s; matched by serial and subject (expected SHA-1 %s)\n", r.Platform, ca.SHA1())
+		}
+	}
+	persistent := "yes"
+	if r.Persistent != nil && !*r.Persistent {
+		persistent = "no: lost on reload"
+	}
+	fmt.Fprintf(env.Out, "  persistent:  %s\n", persistent)
+	if r.Fallback != "" {
+		fmt.Fprintf(env.Out, "  fallback:    %s\n", r.Fallback)
+	}
+	if r.Transcript != "" {
+		fmt.Fprintf(env.Out, "  transcript:  %s\n", r.Transcript)
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
