@@ -123,11 +123,15 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 	default:
 		return res, fmt.Errorf("%w: IOS XE method %q", platform.ErrNotSupported, m)
 	}
+	step := "paste"
+	if m != record.MethodTerminal {
+		step = "import url"
+	}
 	if err != nil {
-		return res, platform.Step("import", err)
+		return res, platform.Step(step, err)
 	}
 	if !strings.Contains(out, success) || reFailure.MatchString(out) {
-		err = platform.Step("import", platform.Rejected(out, "no \""+success+"\""))
+		err = platform.Step(step, platform.Rejected(out, "no \""+success+"\""))
 		return res, err
 	}
 	if _, err = sh.Send("end"); err != nil {
