@@ -7,7 +7,7 @@ bin=${1:-bin/trustfix}
 work=$(mktemp -d "${TMPDIR:-/tmp}/trustfix-demo.XXXXXX")
 "$bin" lab --inventory-out "$work/lab.yaml" >"$work/lab.log" 2>&1 &
 lab=$!
-trap 'kill -INT $lab 2>/dev/null; wait $lab 2>/dev/null || true' EXIT
+trap 'kill -TERM $lab 2>/dev/null; wait $lab 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [ -s "$work/lab.yaml" ] && break; sleep 0.1; done
 [ -s "$work/lab.yaml" ] || { cat "$work/lab.log"; exit 1; }
 # The lab's own, lab-only credentials (printed by `trustfix lab`).

@@ -39,13 +39,26 @@ func SystemEnv() Env {
 		LookupEnv:   os.LookupEnv,
 		Now:         time.Now,
 		Hard:        context.Background(),
-		ReadPassword: func(prompt string) (string, error) {
-			fmt.Fprint(os.Stderr, prompt)
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(os.Stderr)
-			return string(b), err
-		},
+		ReadPassword: readPassword,
 	}
+}
+
+// readPassword turns echo off before it shows the prompt, so nothing typed
+// after the prompt appears can be echoed.
+func readPassword(prompt string) (string, error) {
+	fd := int(os.Stdin.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = term.Restore(fd, old) }()
+	t := term.NewTerminal(struct {
+		io.Reader
+		io.Writer
+	}{os.Stdin, os.Stderr}, "")
+	pw, err := t.ReadPassword(prompt)
+	fmt.Fprint(os.Stderr, "\r\n")
+	return pw, err
 }
 
 func (e *Env) fill() {

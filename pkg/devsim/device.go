@@ -196,6 +196,10 @@ func (d *Device) State() State {
 	for _, tp := range d.running.trustpoints {
 		st.Trustpoints = append(st.Trustpoints, tp.name)
 	}
+	for f := range d.files {
+		st.Files = append(st.Files, f)
+	}
+	slices.Sort(st.Files)
 	for _, s := range d.sessions {
 		cp := *s
 		cp.Lines = slices.Clone(s.Lines)

@@ -2,6 +2,7 @@ package devsim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ var xrErrors = errorStyle{
 }
 
 // xrSettings is a trustpoint's configuration as committed or pending.
-type xrSettings struct{ enrollTerminal, crl bool }
+type xrSettings struct{ enrollTerminal, crl, remove bool }
 
 type iosxr struct {
 	base
@@ -96,6 +97,8 @@ func (x *iosxr) build() {
 	x.exec.add("show inventory", func([]string) error { return x.show(xrInventory(x.dev.spec), xeMore) }).show = true
 	x.exec.add("show crypto ca trustpool", x.showTrustpool).show = true
 	x.exec.add("show crypto ca certificates", x.showCertificates).show = true
+	x.exec.add("show running-config crypto ca trustpoint", func([]string) error { return x.showRunTrustpoints("") }).show = true
+	x.exec.add("show running-config crypto ca trustpoint <arg>", func(a []string) error { return x.showRunTrustpoints(a[0]) }).show = true
 	x.exec.add("terminal length <arg>", x.terminalLength)
 	x.exec.add("terminal width <arg>", func([]string) error { return nil })
 	x.exec.add("terminal exec prompt no-timestamp", func([]string) error { x.noTimestamp = true; return nil })
@@ -117,6 +120,11 @@ func (x *iosxr) build() {
 	}
 	x.conf = &table{placeholders: []string{"hostname", "interface", "logging", "router", "snmp-server", "ssh", "username", "vrf", "http"}}
 	x.conf.add("crypto ca trustpoint <arg>", x.enterTrustpoint)
+	x.conf.add("no crypto ca trustpoint <arg>", func(a []string) error {
+		x.tpName = a[0]
+		x.set(func(s *xrSettings) { s.remove = true })
+		return nil
+	})
 	x.conf.add("exit", func([]string) error { return x.leaveConfig() })
 	common(x.conf)
 
@@ -128,6 +136,8 @@ func (x *iosxr) build() {
 		return nil
 	})
 	x.trust.add("crl optional", func([]string) error { x.set(func(s *xrSettings) { s.crl = true }); return nil })
+	x.trust.add("no enrollment terminal", func([]string) error { x.set(func(s *xrSettings) { s.enrollTerminal = false }); return nil })
+	x.trust.add("no enrollment url <arg>", func([]string) error { x.set(func(s *xrSettings) { s.enrollTerminal = false }); return nil })
 	x.trust.add("exit", func([]string) error { x.mode = xrConfig; return nil })
 	common(x.trust)
 	for _, t := range []*table{x.conf, x.trust} {
@@ -173,7 +183,7 @@ func (x *iosxr) set(f func(*xrSettings)) {
 	if !ok {
 		x.dev.with(func(run, _ *config) {
 			if tp := run.trustpoint(x.tpName); tp != nil {
-				s = xrSettings{tp.enrollTerminal, tp.crlConfigured}
+				s = xrSettings{enrollTerminal: tp.enrollTerminal, crl: tp.crlConfigured}
 			}
 		})
 	}
@@ -186,6 +196,11 @@ func (x *iosxr) commit([]string) error {
 	x.dev.with(func(run, start *config) {
 		for name, s := range x.candidate {
 			for _, c := range []*config{run, start} {
+				if s.remove {
+					// Removing a trustpoint removes its CA certificate too.
+					c.trustpoints = slices.DeleteFunc(c.trustpoints, func(t *trustpoint) bool { return t.name == name })
+					continue
+				}
 				tp := c.trustpoint(name)
 				if tp == nil {
 					tp = &trustpoint{name: name}

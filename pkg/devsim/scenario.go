@@ -82,6 +82,9 @@ type Faults struct {
 	// CorruptPaste garbles one character of a pasted certificate in this
 	// many sessions (line noise): the device must reject the paste.
 	CorruptPaste int `yaml:"corrupt_paste"`
+	// EchoPasswords echoes what is typed at password prompts (a
+	// misconfigured terminal): transcripts must still redact it.
+	EchoPasswords bool `yaml:"echo_passwords"`
 	// Latency is added before every line the device writes.
 	Latency Duration `yaml:"latency"`
 	// DropAfterBytes closes the TCP connection once the client has sent this

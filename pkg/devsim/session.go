@@ -94,6 +94,10 @@ func (s *session) flushEcho(force bool) {
 // shown, or a '*' per character when starEcho is set.
 // The line is recorded in the session log; hidden lines are recorded masked.
 func (s *session) readLine(mode string, echo bool) (string, lineEnd, error) {
+	hidden := !echo
+	if hidden && s.dev.spec.Faults.EchoPasswords {
+		echo = true // a misconfigured line echoes what should be hidden
+	}
 	var buf []byte
 	for {
 		s.flushEcho(false)
@@ -114,7 +118,7 @@ func (s *session) readLine(mode string, echo bool) (string, lineEnd, error) {
 			if mode == modePaste || mode == modeCertchain {
 				buf = s.garble(buf)
 			}
-			s.dev.recordLine(s.log, mode, string(buf), !echo)
+			s.dev.recordLine(s.log, mode, string(buf), hidden)
 			return string(buf), endEnter, nil
 		case 0x7f, 0x08:
 			if len(buf) > 0 {

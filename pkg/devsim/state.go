@@ -126,6 +126,9 @@ type State struct {
 	SavedStore  []CertInfo // what survives a reload
 	Unsaved     bool       // running differs from startup
 	Trustpoints []string
+	// Files are the files on the device's file systems (flash:, harddisk:,
+	// the XR shell's /tmp), normalised as fs:name or tmp/name.
+	Files       []string
 	Connections int
 	Logins      int
 	AuthFailed  int

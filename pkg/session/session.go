@@ -98,6 +98,9 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	}
 	client, closeAll, err := dial(ctx, t, opt.Handshake)
 	if err != nil {
+		if !opt.Deadline.IsZero() && !time.Now().Before(opt.Deadline) && errors.Is(err, ErrUnreachable) {
+			return nil, fmt.Errorf("%w: it passed during the SSH handshake", ErrDeadline)
+		}
 		return nil, err
 	}
 	sh, err := openShell(client, closeAll)
