@@ -31,14 +31,14 @@ type Env struct {
 // SystemEnv is the real process environment.
 func SystemEnv() Env {
 	return Env{
-		In:          os.Stdin,
-		Out:         os.Stdout,
-		Err:         os.Stderr,
-		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
-		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
-		LookupEnv:   os.LookupEnv,
-		Now:         time.Now,
-		Hard:        context.Background(),
+		In:           os.Stdin,
+		Out:          os.Stdout,
+		Err:          os.Stderr,
+		InTerminal:   term.IsTerminal(int(os.Stdin.Fd())),
+		ErrTerminal:  term.IsTerminal(int(os.Stderr.Fd())),
+		LookupEnv:    os.LookupEnv,
+		Now:          time.Now,
+		Hard:         context.Background(),
 		ReadPassword: readPassword,
 	}
 }
