@@ -143,6 +143,10 @@ func envOrPrompt(env *Env, name, prompt string) (secret.Secret, error) {
 }
 
 func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
+	if !opts.Yes && !env.InTerminal {
+		// Refuse before logging in: nobody could answer the question.
+		return inputErrf("stdin is not a terminal: refusing to change %s without --yes", host)
+	}
 	dev, err := fixDevice(env, host, opts)
 	if err != nil {
 		return err
@@ -203,6 +207,10 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		dev.Platform = planned.Platform // detected: no second guess
 	}
 	runner.Apply = true
+	if j != nil {
+		// As apply does: the intent is on disk before the first change.
+		runner.BeforeChange = j.Append
+	}
 	rec := runner.Device(ctx, dev, 1).Record
 	if j != nil {
 		if err := j.Append(rec); err != nil {

@@ -91,6 +91,17 @@ type Driver interface {
 	Save(sh Shell) error
 }
 
+// Recoverer is a Driver whose sequence leaves something on the device when
+// the connection is lost in the middle, where its own guard cannot run
+// (the ASA creates its trustpoint before the paste; IOS XR copies the
+// bundle to /tmp and commits the Trustpool trustpoint first).
+type Recoverer interface {
+	// Recover runs on a new session after the connection of an Apply with
+	// method m was lost and detection shows the CA absent. It removes what
+	// the sequence left, or names it, and says so in one phrase.
+	Recover(sh Shell, m record.Method, ca *cert.CA, p Prefs) (string, error)
+}
+
 // Registry maps platform ids to drivers.
 type Registry struct{ drivers map[string]Driver }
 

@@ -90,16 +90,22 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 		want = "auto"
 	}
 	rec.Stage = StageConnect
-	sess, err := session.Open(ctx, session.Target{
-		Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
-		Password: dev.Password, EnablePassword: dev.EnablePassword,
-		HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
-		Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: r.AskEnable,
-	}, session.Options{
-		Platform: want, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
-		Transcript: w, ReadDelay: r.ReadDelay,
-		OnWarning: func(msg string) { log.Warn(msg) },
-	})
+	// open logs in, within the same deadline and into the same transcript:
+	// once for the attempt, and again only to check a device whose
+	// connection was lost while it was being changed.
+	open := func(platformID string) (*session.Session, error) {
+		return session.Open(ctx, session.Target{
+			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
+			Password: dev.Password, EnablePassword: dev.EnablePassword,
+			HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
+			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: r.AskEnable,
+		}, session.Options{
+			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
+			Transcript: w, ReadDelay: r.ReadDelay,
+			OnWarning: func(msg string) { log.Warn(msg) },
+		})
+	}
+	sess, err := open(want)
 	if err != nil {
 		r.fail(a, StageConnect, fmt.Errorf("connect: %w", err))
 		return
@@ -113,7 +119,9 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	}
 	switch {
 	case dec.Verdict == record.Remediate:
-		r.apply(ctx, a, sh, drv, st, dec, dev)
+		if err := r.apply(ctx, a, sh, drv, st, dec, dev); err != nil {
+			r.afterLostConnection(ctx, a, drv, Prefs(dev), err, open)
+		}
 	case dec.Verdict == record.Compliant && r.Interrupted != nil && r.Interrupted(dev.Name):
 		r.finishInterrupted(a, sh, drv)
 	}
@@ -166,7 +174,7 @@ func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, 
 		rec.CAPresent = record.Bool(st.Trust.CAPresent)
 		rec.QuoVadisPresent = record.Bool(st.Trust.QuoVadisPresent)
 		if len(st.Notes) > 0 {
-			defer func() { rec.Reason += "; " + strings.Join(st.Notes, "; ") }()
+			defer func() { rec.Reason = withNotes(rec.Reason, st.Notes) }()
 		}
 		dec := plan.Decide(in)
 		r.decide(rec, dec)
@@ -177,8 +185,24 @@ func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, 
 	return nil, platform.State{}, dec, true
 }
 
-// apply runs the sequence, verifies by detecting again, and saves.
-func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) {
+// withNotes appends the driver's notes to a reason, each once: a note the
+// decision already gives (FIPS refusing a SHA-1 CA) is not repeated.
+func withNotes(reason string, notes []string) string {
+	for _, n := range notes {
+		switch {
+		case strings.Contains(reason, n):
+		case reason == "":
+			reason = n
+		default:
+			reason += "; " + n
+		}
+	}
+	return reason
+}
+
+// apply runs the sequence, verifies by detecting again, and saves. It
+// returns the error that failed the device (already in the record).
+func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) error {
 	rec := &a.Record
 	prefs := Prefs(dev)
 	rec.Stage = StageImport
@@ -187,12 +211,13 @@ func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv p
 		intent.Outcome = record.InProgress
 		if err := r.BeforeChange(intent); err != nil {
 			r.fail(a, StageImport, fmt.Errorf("not changed: the journal could not record the intent: %w", err))
-			return
+			return nil // nothing was sent
 		}
 	}
 	res, err := drv.Apply(sh, dec.Method, r.CA, prefs)
 	auto := prefs.Method == "" || prefs.Method == record.MethodAuto
-	if err != nil && auto && drv.ID() == "iosxr" && dec.Method == record.MethodURL && !errors.Is(err, errAborted) && ctx.Err() == nil {
+	if err != nil && auto && drv.ID() == "iosxr" && dec.Method == record.MethodURL && !errors.Is(err, errAborted) && ctx.Err() == nil &&
+		!errors.Is(err, session.ErrClosed) {
 		// SPEC: XR auto falls back from url to terminal, which is not persistent.
 		rec.Fallback = "url failed (" + err.Error() + "); used terminal"
 		res, err = drv.Apply(sh, record.MethodTerminal, r.CA, prefs)
@@ -200,28 +225,30 @@ func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv p
 	rec.Method, rec.Persistent = res.Method, record.Bool(res.Persistent)
 	if err != nil {
 		r.fail(a, StageImport, fmt.Errorf("import: %w", err))
-		return
+		return err
 	}
 	rec.Stage = StageVerify
 	after, err := drv.Detect(sh, r.CA, prefs)
 	if err != nil {
 		r.fail(a, StageVerify, fmt.Errorf("verify: %w", err))
-		return
+		return err
 	}
 	if !after.Trust.CAPresent {
-		r.fail(a, StageVerify, fmt.Errorf("verify: the device accepted the import but does not list %s; configuration not saved", r.CA.CommonName()))
-		return
+		err := fmt.Errorf("verify: the device accepted the import but does not list %s; configuration not saved", r.CA.CommonName())
+		r.fail(a, StageVerify, err)
+		return err
 	}
 	rec.CAPresent = record.Bool(true)
 	rec.Proof = proof(after.Trust.CA)
 	rec.Stage = StageSave
 	if err := drv.Save(sh); err != nil {
 		r.fail(a, StageSave, fmt.Errorf("save: the CA is in the running configuration but %w", err))
-		return
+		return err
 	}
 	rec.Stage = StageDone
 	rec.Outcome = record.Remediated
 	rec.Error = ""
+	return nil
 }
 
 func proof(c *detect.Cert) *record.Proof {

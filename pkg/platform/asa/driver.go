@@ -125,6 +125,35 @@ func (Driver) Save(sh platform.Shell) error {
 	return platform.Step("write memory", err)
 }
 
+// Recover removes the trustpoint the terminal sequence creates before the
+// paste, left behind without a certificate when the connection was lost
+// (running configuration only: the sequence saves nothing before the CA
+// is verified). The url import leaves nothing.
+func (Driver) Recover(sh platform.Shell, m record.Method, ca *cert.CA, _ platform.Prefs) (string, error) {
+	if m != record.MethodTerminal {
+		return "the " + string(m) + " method leaves nothing behind", nil
+	}
+	name := ca.TrustpointName()
+	out, err := sh.Send("show running-config crypto ca trustpoint " + name)
+	if err != nil {
+		return "", platform.Step("show running-config crypto ca trustpoint", err)
+	}
+	if !regexp.MustCompile(`(?m)^crypto ca trustpoint ` + regexp.QuoteMeta(name) + `\s*$`).MatchString(out) {
+		return "nothing was left behind", nil
+	}
+	if err := configure(sh); err != nil {
+		return "", err
+	}
+	_, err = sh.Send("no crypto ca trustpoint " + name)
+	if _, endErr := sh.Send("end"); err == nil && endErr != nil {
+		err = platform.Step("end", endErr)
+	}
+	if err != nil {
+		return "", platform.Step("no crypto ca trustpoint "+name, err)
+	}
+	return "removed trustpoint " + name + ", which the cut-short sequence had created (running configuration only)", nil
+}
+
 func importURL(sh platform.Shell, url string) error {
 	if url == "" {
 		return platform.Step("import url", fmt.Errorf("%w: no bundle_url", platform.ErrNotSupported))
@@ -157,15 +186,23 @@ func authenticate(sh platform.Shell, ca *cert.CA) (err error) {
 	if err = configure(sh); err != nil {
 		return err
 	}
-	created, inPaste, asked := false, false, false
+	// inPaste: the device reads certificate lines; sent: the whole paste
+	// with its "quit" went out (only its answer is missing).
+	created, inPaste, sent, asked := false, false, false, false
 	defer func() {
 		if err == nil {
 			return
 		}
 		if inPaste {
-			out, _ := sh.ReadUntil(reAccept)
+			var out string
+			if sent {
+				out, _ = sh.ReadUntil(reAccept)
+			}
 			if !reAccept.MatchString(out) {
-				out, _ = platform.Paste(sh, nil, "quit\n", reAccept)
+				// End the paste; a partial certificate is refused.
+				if sh.Write("quit\n") == nil {
+					out, _ = sh.ReadUntil(reAccept)
+				}
 			}
 			asked = reAccept.MatchString(out)
 		}
@@ -192,11 +229,15 @@ func authenticate(sh platform.Shell, ca *cert.CA) (err error) {
 		return platform.Step("crypto ca authenticate", err)
 	}
 	inPaste = true
-	out, err := platform.Paste(sh, strings.Split(strings.TrimSpace(string(ca.PEM())), "\n"), "quit\n", reAccept)
-	inPaste = false
+	if err = sh.Write(strings.TrimSpace(string(ca.PEM())) + "\nquit\n"); err != nil {
+		return platform.Step("paste", err)
+	}
+	sent = true
+	out, err := sh.ReadUntil(reAccept)
 	if err != nil {
 		return platform.Step("paste", err)
 	}
+	inPaste = false
 	if !reAccept.MatchString(out) {
 		return platform.Step("paste", platform.Rejected(out, "the certificate was not accepted"))
 	}

@@ -84,17 +84,17 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, _ platfor
 			_ = sh.Write("\x03")
 			_, _ = sh.ReadUntil()
 		}
-		if rePending.MatchString(sh.Prompt()) {
-			_, _ = sh.Send("discard-buffer")
-		}
+		// Always: the prompt's '*' is only as fresh as the last answer
+		// read, and discarding an empty buffer is harmless.
+		_, _ = sh.Send("discard-buffer")
 		_, _ = sh.Send("top")
 	}()
 	if _, err = sh.Send("scope security"); err != nil {
 		return res, platform.Step("scope security", err)
 	}
 	if _, err = sh.Send("create trustpoint " + name); err != nil {
-		if strings.Contains(err.Error(), "already exists") {
-			err = fmt.Errorf("%w: trustpoint %s already exists: %v", platform.ErrConflict, name, err)
+		if strings.Contains(platform.Output(err)+err.Error(), "already exists") {
+			err = fmt.Errorf("%w: trustpoint %s already exists (%v); delete or rename it, then run again", platform.ErrConflict, name, err)
 		}
 		return res, platform.Step("create trustpoint", err)
 	}

@@ -110,7 +110,8 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 		inPaste = true
 		// The body without BEGIN/END, then an empty line (seed 001, FN72323).
 		out, err = platform.Paste(sh, ca.Base64Lines(), "\n")
-		inPaste = false
+		// A failed read may leave the device mid-paste: the guard ends it.
+		inPaste = err != nil
 	case record.MethodURL, record.MethodFile:
 		src := p.BundleURL
 		if m == record.MethodFile {

@@ -140,6 +140,35 @@ func importFile(sh platform.Shell, file string) (err error) {
 	return importURL(sh, tmp)
 }
 
+// trustpointLeft names what a failed terminal import leaves committed: the
+// trustpoint the method needs before the paste. Its earlier configuration
+// (crl optional, vrf) is not known, so it is not removed [unverified:
+// `show running-config crypto ca trustpoint Trustpool`].
+const trustpointLeft = "trustpoint Trustpool stays configured with enrollment terminal (committed before the paste, as the method requires); remove that line if it is unwanted"
+
+// Recover cleans up after a lost connection: the file method's copy in
+// /tmp is removed; the terminal method's committed trustpoint is named.
+func (Driver) Recover(sh platform.Shell, m record.Method, _ *cert.CA, p platform.Prefs) (string, error) {
+	switch m {
+	case record.MethodFile:
+		_, name := splitBundle(p.BundleFile)
+		if name == "" || strings.ContainsAny(name, "/ ") {
+			return "no bundle file is configured, so nothing was copied to /tmp", nil
+		}
+		out, err := sh.Send("run rm /tmp/" + name)
+		if err != nil {
+			return "", platform.Step("run rm", err)
+		}
+		if strings.Contains(out, "cannot remove") {
+			return "no copy of the bundle was left in /tmp", nil
+		}
+		return "removed the copy of the bundle in /tmp/" + name, nil
+	case record.MethodTerminal:
+		return trustpointLeft, nil
+	}
+	return "the " + string(m) + " method leaves nothing behind", nil
+}
+
 // importTerminal is seed 004's procedure: trustpoint Trustpool with
 // terminal enrollment, committed, then `crypto ca authenticate Trustpool`.
 // The device shows the certificate; we accept only if its SHA-1 is ours.
@@ -147,9 +176,26 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	if _, err = sh.Send("configure terminal"); err != nil {
 		return platform.Step("configure terminal", err)
 	}
+	committed, inPaste, sent := false, false, false
 	defer func() {
+		if err != nil && inPaste {
+			// End the paste (a blank line); refuse a certificate shown.
+			var out string
+			if sent {
+				out, _ = sh.ReadUntil(reAccept)
+			}
+			if !reAccept.MatchString(out) && sh.Write("\n") == nil {
+				out, _ = sh.ReadUntil(reAccept)
+			}
+			if reAccept.MatchString(out) {
+				_, _ = sh.Send("no")
+			}
+		}
 		if err != nil && reConfig.MatchString(sh.Prompt()) {
 			_, _ = sh.Send("abort") // discard uncommitted changes, back to exec
+		}
+		if err != nil && committed {
+			err = fmt.Errorf("%w; %s", err, trustpointLeft)
 		}
 	}()
 	if _, err = sh.Send("crypto ca trustpoint Trustpool"); err != nil {
@@ -165,6 +211,7 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	if _, err = sh.Send("commit"); err != nil {
 		return platform.Step("commit", err)
 	}
+	committed = true
 	out, err := sh.SendExpect("end", reUncommit)
 	if err == nil && reUncommit.MatchString(out) {
 		_, err = sh.Send("no")
@@ -176,10 +223,16 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	if _, err = sh.SendExpect("crypto ca authenticate Trustpool", rePasteReady); err != nil {
 		return platform.Step("crypto ca authenticate", err)
 	}
-	out, err = platform.Paste(sh, strings.Split(strings.TrimSpace(string(ca.PEM())), "\n"), "\n", reAccept)
-	if err != nil {
+	// The PEM with BEGIN/END (seed 004), then a blank line.
+	inPaste = true
+	if err = sh.Write(strings.TrimSpace(string(ca.PEM())) + "\n\n"); err != nil {
 		return platform.Step("paste", err)
 	}
+	sent = true
+	if out, err = sh.ReadUntil(reAccept); err != nil {
+		return platform.Step("paste", err)
+	}
+	inPaste = false
 	if !reAccept.MatchString(out) {
 		return platform.Step("paste", platform.Rejected(out, "the certificate was not accepted for display"))
 	}

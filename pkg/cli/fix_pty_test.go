@@ -1,0 +1,328 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// trustfixBin is the binary TestMain builds: `fix` is driven as a user
+// runs it, on a pseudo-terminal.
+var trustfixBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "trustfix-test-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	trustfixBin = filepath.Join(dir, "trustfix")
+	build := exec.Command("go", "build", "-o", trustfixBin, "github.com/trustfix/trustfix/cmd/trustfix")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// ptyTerm is the user's side of a pseudo-terminal: everything the program
+// wrote, and expect/type like a person at the keyboard.
+type ptyTerm struct {
+	t    *testing.T
+	ptmx *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer
+	seen int // bytes of out consumed by expect
+	more chan struct{}
+	done chan struct{}
+}
+
+func newPTYTerm(t *testing.T, ptmx *os.File) *ptyTerm {
+	p := &ptyTerm{t: t, ptmx: ptmx, more: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(buf)
+			if n > 0 {
+				p.mu.Lock()
+				p.out.Write(buf[:n])
+				p.mu.Unlock()
+				select {
+				case p.more <- struct{}{}:
+				default:
+				}
+			}
+			if err != nil {
+				return // EIO once the program has exited
+			}
+		}
+	}()
+	return p
+}
+
+// expect waits for re in the output not yet consumed.
+func (p *ptyTerm) expect(re string) string {
+	p.t.Helper()
+	rx := regexp.MustCompile(re)
+	timeout := time.After(guard)
+	for {
+		p.mu.Lock()
+		rest := p.out.String()[p.seen:]
+		if loc := rx.FindStringIndex(rest); loc != nil {
+			p.seen += loc[1]
+			p.mu.Unlock()
+			return rest[:loc[1]]
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.more:
+		case <-p.done:
+			p.mu.Lock()
+			rest := p.out.String()[p.seen:]
+			p.mu.Unlock()
+			if rx.MatchString(rest) {
+				continue
+			}
+			p.t.Fatalf("the program ended before %q; output:\n%s", re, p.all())
+		case <-timeout:
+			p.t.Fatalf("no %q within %v; output:\n%s", re, guard, p.all())
+		}
+	}
+}
+
+// waitNoEcho waits until the program has turned the terminal's echo off
+// (pexpect's waitnoecho): the prompt is printed before echo goes off, and
+// a fast typist must not race it. It polls the terminal's mode; nothing
+// is timed.
+func (p *ptyTerm) waitNoEcho() {
+	p.t.Helper()
+	deadline := time.Now().Add(guard)
+	for {
+		tio, err := unix.IoctlGetTermios(int(p.ptmx.Fd()), unix.TCGETS)
+		if err != nil {
+			p.t.Fatalf("termios: %v", err)
+		}
+		if tio.Lflag&unix.ECHO == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("echo never went off; output:\n%s", p.all())
+		}
+		select {
+		case <-p.done:
+			p.t.Fatalf("the program ended waiting for a password; output:\n%s", p.all())
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+func (p *ptyTerm) typeLine(s string) {
+	p.t.Helper()
+	if _, err := p.ptmx.Write([]byte(s + "\r")); err != nil {
+		p.t.Fatalf("typing: %v", err)
+	}
+}
+
+func (p *ptyTerm) all() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+// userEnv is the process environment without the lab's password
+// variables and with a private HOME (known_hosts, cache).
+func userEnv(t *testing.T, keep ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if k == devsim.PasswordEnv || k == devsim.EnablePasswordEnv || k == "HOME" || k == "XDG_CACHE_HOME" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	home := t.TempDir()
+	return append(append(env, "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, ".cache")), keep...)
+}
+
+// fixCmd is `trustfix fix 127.0.0.1 --port P --username netops ...` for a
+// lab device, with its journal and transcripts in the lab's temp dir.
+func (l *testLab) fixCmd(t *testing.T, name string, extra ...string) (*exec.Cmd, string) {
+	j := filepath.Join(l.dir, "fix.jsonl")
+	args := append([]string{"fix", "127.0.0.1", "--port", strconv.Itoa(l.Device(name).Port()), "--username", "netops",
+		"--known-hosts", l.known, "--journal", j, "--transcripts", filepath.Join(l.dir, "transcripts")}, extra...)
+	cmd := exec.Command(trustfixBin, args...)
+	cmd.Env = userEnv(t)
+	return cmd, j
+}
+
+// startPTY runs cmd on a new pseudo-terminal (stdin, stdout and stderr).
+func startPTY(t *testing.T, cmd *exec.Cmd) *ptyTerm {
+	t.Helper()
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 250})
+	if err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = ptmx.Close()
+	})
+	return newPTYTerm(t, ptmx)
+}
+
+// exitCode waits for cmd (bounded) and returns its exit code.
+func exitCode(t *testing.T, cmd *exec.Cmd, term *ptyTerm) int {
+	t.Helper()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		<-term.done // all output read
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			t.Fatalf("wait: %v", err)
+		}
+		return 0
+	case <-time.After(guard):
+		t.Fatalf("still running after %v; output:\n%s", guard, term.all())
+	}
+	return -1
+}
+
+// TestFixOnTerminal runs `trustfix fix` on a pseudo-terminal as an engineer
+// does from a laptop, with no password in the environment: it asks for the
+// password (and, when the device wants it, the enable password) without
+// echo, shows the plan, asks [y/N], and on "y" fixes the device and prints
+// the proof. Neither password appears anywhere on the terminal.
+func TestFixOnTerminal(t *testing.T) {
+	t.Parallel()
+	l := startLab(t, fromDefault(t, "ie3400-dock-01"), "")
+	cmd, j := l.fixCmd(t, "ie3400-dock-01")
+	term := startPTY(t, cmd)
+
+	term.expect(`Password for netops@127\.0\.0\.1: `)
+	term.waitNoEcho()
+	term.typeLine(labPassword)
+	term.expect(`Enable password: `)
+	term.waitNoEcho()
+	term.typeLine(labEnable)
+	plan := term.expect(`\[y/N\]: `)
+	for _, w := range []string{"remediate", "terminal", "IE-3400-8T2S", "Install IdenTrust Commercial Root CA 1 on 127.0.0.1"} {
+		if !strings.Contains(plan, w) {
+			t.Errorf("the plan shown before the question lacks %q:\n%s", w, plan)
+		}
+	}
+	if devsim.Has(l.Device("ie3400-dock-01").State().TrustStore, identrustSHA1) || len(l.Device("ie3400-dock-01").State().MutatingCommands()) > 0 {
+		t.Fatal("the device was changed before the answer")
+	}
+	term.typeLine("y")
+	term.expect(`remediated`)
+	proof := term.expect(`persistent:\s+yes`)
+	if code := exitCode(t, cmd, term); code != 0 {
+		t.Errorf("exit %d, want 0; output:\n%s", code, term.all())
+	}
+	for _, re := range []string{
+		`subject:\s+.*IdenTrust Commercial Root CA 1`,
+		`serial:\s+0A0142800000014523C844B500000002`,
+		`fingerprint:\s+.*` + identrustSHA1,
+	} {
+		if !regexp.MustCompile(re).MatchString(proof) {
+			t.Errorf("the proof lacks %s:\n%s", re, proof)
+		}
+	}
+	out := term.all()
+	t.Logf("terminal:\n%s", out)
+	for _, pw := range []string{labPassword, labEnable} {
+		if strings.Contains(out, pw) {
+			t.Errorf("a password was echoed or printed on the terminal:\n%s", out)
+		}
+	}
+
+	st := l.ended("ie3400-dock-01")
+	if !devsim.Has(st.TrustStore, identrustSHA1) || !devsim.Has(st.SavedStore, identrustSHA1) || st.Unsaved {
+		t.Error("the device does not hold the saved CA")
+	}
+	checkSessions(t, st)
+	if r := last(t, readJournal(t, j), "127.0.0.1"); r.Outcome != record.Remediated {
+		t.Errorf("journal outcome %q, want remediated", r.Outcome)
+	}
+}
+
+// TestFixAnswerNo: answering n (or just Enter) changes nothing and exits 0.
+func TestFixAnswerNo(t *testing.T) {
+	t.Parallel()
+	for _, answer := range []string{"n", ""} {
+		t.Run(fmt.Sprintf("answer %q", answer), func(t *testing.T) {
+			t.Parallel()
+			l := startLab(t, fromDefault(t, "asa-edge-1"), "")
+			cmd, _ := l.fixCmd(t, "asa-edge-1")
+			cmd.Env = append(cmd.Env, devsim.EnablePasswordEnv+"="+labEnable)
+			term := startPTY(t, cmd)
+			term.expect(`Password for netops@127\.0\.0\.1: `)
+			term.waitNoEcho()
+			term.typeLine(labPassword)
+			term.expect(`\[y/N\]: `)
+			term.typeLine(answer)
+			term.expect(`nothing changed`)
+			if code := exitCode(t, cmd, term); code != 0 {
+				t.Errorf("exit %d, want 0; output:\n%s", code, term.all())
+			}
+			st := l.ended("asa-edge-1")
+			if m := st.MutatingCommands(); len(m) > 0 || devsim.Has(st.TrustStore, identrustSHA1) || st.Unsaved {
+				t.Errorf("the device was changed: %q", m)
+			}
+			checkSessions(t, st)
+		})
+	}
+}
+
+// TestFixNotATerminal: without --yes and with stdin a pipe, fix refuses
+// with exit 1 before it touches the device, even when the pipe says "y"
+// and the password is in the environment.
+func TestFixNotATerminal(t *testing.T) {
+	t.Parallel()
+	l := startLab(t, fromDefault(t, "ie3400-dock-01"), "")
+	for _, env := range [][]string{
+		{devsim.PasswordEnv + "=" + labPassword, devsim.EnablePasswordEnv + "=" + labEnable},
+		nil, // no password either: refused as well
+	} {
+		cmd, _ := l.fixCmd(t, "ie3400-dock-01")
+		cmd.Env = append(cmd.Env, env...)
+		cmd.Stdin = strings.NewReader("y\n")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("exit: %v, want 1\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "not a terminal") {
+			t.Errorf("stderr does not say why:\n%s", stderr.String())
+		}
+	}
+	st := l.ended("ie3400-dock-01")
+	if st.Connections != 0 || len(st.MutatingCommands()) > 0 {
+		t.Errorf("the device was touched: %d connections, mutating %q", st.Connections, st.MutatingCommands())
+	}
+}

@@ -1,0 +1,127 @@
+package asa_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/platform/asa"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/secret"
+	"github.com/trustfix/trustfix/pkg/session"
+)
+
+// guard bounds the test; it is not an assertion about speed.
+const guard = time.Minute
+
+// labDevice serves one device of the default lab (edited) and opens a
+// real SSH session to it as the asa platform.
+func labDevice(t *testing.T, name string, edit func(*devsim.Spec)) (*devsim.Lab, *devsim.Device, *session.Session) {
+	t.Helper()
+	sc := devsim.DefaultScenario()
+	i := slices.IndexFunc(sc.Devices, func(s devsim.Spec) bool { return s.Name == name })
+	if i < 0 {
+		t.Fatalf("no %s in the default lab", name)
+	}
+	sp := sc.Devices[i]
+	if edit != nil {
+		edit(&sp)
+	}
+	sc.Devices = []devsim.Spec{sp}
+	lab, err := devsim.Start(sc, devsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lab.Close)
+	dev := lab.Device(name)
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	t.Cleanup(cancel)
+	sess, err := session.Open(ctx, session.Target{
+		Name: name, Host: "127.0.0.1", Port: dev.Port(), Username: sc.Defaults.Username,
+		Password: secret.New(sc.Defaults.Password), EnablePassword: secret.New(sc.Defaults.EnablePassword),
+		HostKeyPolicy: "accept-new", KnownHosts: filepath.Join(t.TempDir(), "known_hosts"),
+	}, session.Options{Platform: "asa", Deadline: time.Now().Add(guard)})
+	if err != nil {
+		t.Fatalf("session.Open: %v", err)
+	}
+	t.Cleanup(sess.Close)
+	return lab, dev, sess
+}
+
+// TestApplyFIPSRejectsSHA1CA drives the ASA terminal sequence directly with
+// QuoVadis Root CA 2 (SHA-1 signed) on the FIPS device of the lab, past the
+// plan that would refuse it up front: the device's own refusal ("not FIPS
+// compliant", "% Error in saving certificate") must come back as ErrFIPS,
+// and the trustpoint the sequence created must be removed again, leaving
+// the device in exec mode with nothing unsaved.
+func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
+	lab, dev, sess := labDevice(t, "asa-vpn-2", func(s *devsim.Spec) { s.QuoVadis = false })
+	ca := cert.QuoVadis()
+	before := dev.State()
+
+	st, err := asa.Driver{}.Detect(sess, ca, platform.Prefs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.FIPS || st.Trust.CAPresent {
+		t.Fatalf("detect: FIPS %v, present %v; want FIPS and absent", st.FIPS, st.Trust.CAPresent)
+	}
+
+	_, err = asa.Driver{}.Apply(sess, record.MethodTerminal, ca, platform.Prefs{})
+	if !errors.Is(err, asa.ErrFIPS) {
+		t.Fatalf("Apply: %v, want asa.ErrFIPS", err)
+	}
+	t.Logf("Apply: %v", err)
+	if !strings.Contains(err.Error(), "FIPS") {
+		t.Errorf("the error %q does not say FIPS", err)
+	}
+	if p := sess.Prompt(); !strings.HasSuffix(strings.TrimSpace(p), "#") || strings.Contains(p, "(") {
+		t.Errorf("left at prompt %q, want the privileged exec prompt", p)
+	}
+	mid := dev.State()
+	if slices.Contains(mid.Trustpoints, ca.TrustpointName()) {
+		t.Errorf("trustpoint %s was left behind: %v", ca.TrustpointName(), mid.Trustpoints)
+	}
+	if !slices.Equal(mid.Trustpoints, before.Trustpoints) || mid.Unsaved || devsim.Has(mid.TrustStore, ca.SHA1()) {
+		t.Errorf("device changed: trustpoints %v (before %v), unsaved %v", mid.Trustpoints, before.Trustpoints, mid.Unsaved)
+	}
+	cmds := mid.MutatingCommands()
+	if !slices.Contains(cmds, "no crypto ca trustpoint "+ca.TrustpointName()) {
+		t.Errorf("the trustpoint was not removed by the sequence: %q", cmds)
+	}
+
+	sess.Close()
+	lab.Close() // waits for the session to end
+	for _, s := range dev.State().Sessions {
+		if s.EndedInConfig || s.PendingBuffer || s.HalfPaste {
+			t.Errorf("session %d ended dirty: mode %q", s.ID, s.EndMode)
+		}
+	}
+}
+
+// TestApplyIdenTrustOnFIPS: the same FIPS device accepts IdenTrust
+// (SHA-256 signed) through the same sequence.
+func TestApplyIdenTrustOnFIPS(t *testing.T) {
+	lab, dev, sess := labDevice(t, "asa-vpn-2", nil)
+	ca := cert.Default()
+	if _, err := (asa.Driver{}).Apply(sess, record.MethodTerminal, ca, platform.Prefs{}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if err := (asa.Driver{}).Save(sess); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	st := dev.State()
+	if !devsim.Has(st.TrustStore, ca.SHA1()) || !devsim.Has(st.SavedStore, ca.SHA1()) || st.Unsaved {
+		t.Errorf("not installed and saved: running %v saved %v unsaved %v",
+			devsim.Has(st.TrustStore, ca.SHA1()), devsim.Has(st.SavedStore, ca.SHA1()), st.Unsaved)
+	}
+	sess.Close()
+	lab.Close()
+}

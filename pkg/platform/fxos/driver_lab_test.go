@@ -1,0 +1,103 @@
+package fxos_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/platform/fxos"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/secret"
+	"github.com/trustfix/trustfix/pkg/session"
+)
+
+// guard bounds the test; it is not an assertion about speed.
+const guard = time.Minute
+
+func open(t *testing.T, name string) (*devsim.Lab, *devsim.Device, *session.Session) {
+	t.Helper()
+	sc := devsim.DefaultScenario()
+	i := slices.IndexFunc(sc.Devices, func(s devsim.Spec) bool { return s.Name == name })
+	if i < 0 {
+		t.Fatalf("no %s in the default lab", name)
+	}
+	sc.Devices = []devsim.Spec{sc.Devices[i]}
+	lab, err := devsim.Start(sc, devsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(lab.Close)
+	dev := lab.Device(name)
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	t.Cleanup(cancel)
+	sess, err := session.Open(ctx, session.Target{
+		Name: name, Host: "127.0.0.1", Port: dev.Port(), Username: sc.Defaults.Username,
+		Password:      secret.New(sc.Defaults.Password),
+		HostKeyPolicy: "accept-new", KnownHosts: filepath.Join(t.TempDir(), "known_hosts"),
+	}, session.Options{Platform: "fxos", Deadline: time.Now().Add(guard)})
+	if err != nil {
+		t.Fatalf("session.Open: %v", err)
+	}
+	t.Cleanup(sess.Close)
+	return lab, dev, sess
+}
+
+// TestApplyTrustpointExists drives the FXOS sequence directly on fp9300-b,
+// whose trustpoint of our name (IdenTrustCRCA1) already holds QuoVadis,
+// past the plan that refuses it up front. `create trustpoint` answers
+// "Error: Managed object already exists": the sequence must fail with
+// ErrConflict, discard the buffer, return to the top scope, and leave the
+// trustpoint and its chain exactly as they were.
+func TestApplyTrustpointExists(t *testing.T) {
+	lab, dev, sess := open(t, "fp9300-b")
+	ca := cert.Default()
+	before := dev.State()
+
+	st, err := fxos.Driver{}.Detect(sess, ca, platform.Prefs{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Trust.CAPresent || !strings.Contains(st.Conflict, ca.TrustpointName()) {
+		t.Fatalf("detect: present %v conflict %q, want a conflict on %s", st.Trust.CAPresent, st.Conflict, ca.TrustpointName())
+	}
+
+	_, err = fxos.Driver{}.Apply(sess, record.MethodTerminal, ca, platform.Prefs{})
+	t.Logf("Apply: %v", err)
+	if !errors.Is(err, platform.ErrConflict) || !strings.Contains(err.Error(), "Managed object already exists") {
+		t.Fatalf("Apply: %v, want ErrConflict quoting the device", err)
+	}
+	if p := sess.Prompt(); strings.Contains(p, "/") || strings.Contains(p, "*") {
+		t.Errorf("left at %q, want the top scope with nothing pending", p)
+	}
+	after := dev.State()
+	cmds := after.MutatingCommands()
+	if !slices.Contains(cmds, "discard-buffer") {
+		t.Errorf("the sequence did not discard the buffer: %q", cmds)
+	}
+	if !slices.Equal(after.Trustpoints, before.Trustpoints) || after.Unsaved {
+		t.Errorf("trustpoints %v (before %v), unsaved %v", after.Trustpoints, before.Trustpoints, after.Unsaved)
+	}
+	for _, c := range after.TrustStore {
+		if c.Store == ca.TrustpointName() && c.SHA1 != cert.QuoVadis().SHA1() {
+			t.Errorf("%s now holds %s %s, want QuoVadis unchanged", c.Store, c.CommonName, c.SHA1)
+		}
+	}
+	if devsim.Has(after.TrustStore, ca.SHA1()) {
+		t.Error("the CA landed despite the conflict")
+	}
+
+	sess.Close()
+	lab.Close() // waits for the session to end
+	for _, s := range dev.State().Sessions {
+		if s.EndedInConfig || s.PendingBuffer || s.HalfPaste {
+			t.Errorf("session %d ended dirty: scope %q pending %v half paste %v", s.ID, s.EndMode, s.PendingBuffer, s.HalfPaste)
+		}
+	}
+}
