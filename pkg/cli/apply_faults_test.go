@@ -112,7 +112,8 @@ var faults = []fault{
   - {name: xr-noisy, platform: iosxr, version: 7.3.2, model: NCS-5500, quovadis: true, import_method: terminal, faults: {corrupt_paste: 1}}`)
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
-		words: []string{"paste", "Invalid certificate", "trustpoint Trustpool stays configured"}, residue: "Trustpool",
+		// The trustpoint the method created is removed again.
+		words: []string{"paste", "Invalid certificate"},
 	},
 	{
 		name: "corrupted paste (asa terminal)",

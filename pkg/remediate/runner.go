@@ -147,7 +147,9 @@ func classify(err error) (record.Verdict, bool) {
 	case errors.Is(err, session.ErrUnreachable):
 		return record.Unreachable, true
 	case errors.Is(err, session.ErrDeadline), errors.Is(err, context.DeadlineExceeded):
-		return record.Unreachable, false
+		// Each attempt has its own deadline; one that ran out before any
+		// change may be tried again (fail allows it only then).
+		return record.Unreachable, true
 	case errors.Is(err, session.ErrClosed), errors.Is(err, session.ErrTimeout):
 		return record.Error, true
 	case errors.Is(err, context.Canceled):

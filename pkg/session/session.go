@@ -99,7 +99,7 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	client, closeAll, err := dial(ctx, t, opt.Handshake)
 	if err != nil {
 		if !opt.Deadline.IsZero() && !time.Now().Before(opt.Deadline) && errors.Is(err, ErrUnreachable) {
-			return nil, fmt.Errorf("%w: it passed during the SSH handshake", ErrDeadline)
+			return nil, fmt.Errorf("%w during the SSH handshake: %w", ErrDeadline, err)
 		}
 		return nil, err
 	}

@@ -173,10 +173,12 @@ func (Driver) Recover(sh platform.Shell, m record.Method, _ *cert.CA, p platform
 // terminal enrollment, committed, then `crypto ca authenticate Trustpool`.
 // The device shows the certificate; we accept only if its SHA-1 is ours.
 func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
+	before, known := trustpoolConfig(sh)
 	if _, err = sh.Send("configure terminal"); err != nil {
 		return platform.Step("configure terminal", err)
 	}
 	committed, inPaste, sent := false, false, false
+	enrollment := "enrollment terminal"
 	defer func() {
 		if err != nil && inPaste {
 			// End the paste (a blank line); refuse a certificate shown.
@@ -195,7 +197,9 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 			_, _ = sh.Send("abort") // discard uncommitted changes, back to exec
 		}
 		if err != nil && committed {
-			err = fmt.Errorf("%w; %s", err, trustpointLeft)
+			if !known || !restoreTrustpool(sh, before, enrollment) {
+				err = fmt.Errorf("%w; %s", err, trustpointLeft)
+			}
 		}
 	}()
 	if _, err = sh.Send("crypto ca trustpoint Trustpool"); err != nil {
@@ -203,8 +207,9 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	}
 	// Seed 004 writes `enrollment terminal`; the reference form is
 	// `enrollment url terminal`.
-	if _, err = sh.Send("enrollment terminal"); err != nil {
-		if _, err = sh.Send("enrollment url terminal"); err != nil {
+	if _, err = sh.Send(enrollment); err != nil {
+		enrollment = "enrollment url terminal"
+		if _, err = sh.Send(enrollment); err != nil {
 			return platform.Step("enrollment", err)
 		}
 	}
@@ -245,4 +250,46 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 		err = platform.Rejected(out, "not accepted")
 	}
 	return platform.Step("confirm", err)
+}
+
+// trustpool is what the Trustpool trustpoint held before the terminal
+// method touched it: it is reserved for trustpool settings (crl optional,
+// vrf), so a failure must put back exactly what was there.
+type trustpool struct{ exists, enrolled bool }
+
+var reEnrollment = regexp.MustCompile(`(?m)^\s*enrollment (?:terminal|url terminal)\s*$`)
+
+// trustpoolConfig reads `show running-config crypto ca trustpoint
+// Trustpool`; known is false when the device would not say.
+func trustpoolConfig(sh platform.Shell) (tp trustpool, known bool) {
+	out, err := sh.Show("show running-config crypto ca trustpoint Trustpool")
+	if err != nil {
+		return tp, false
+	}
+	tp.exists = regexp.MustCompile(`(?m)^crypto ca trustpoint Trustpool\s*$`).MatchString(out)
+	tp.enrolled = tp.exists && reEnrollment.MatchString(out)
+	return tp, true
+}
+
+// restoreTrustpool undoes the committed trustpoint change after a failed
+// import: it removes a trustpoint we created, or the enrollment line we
+// added. It reports whether the device is back as it was.
+func restoreTrustpool(sh platform.Shell, before trustpool, enrollment string) bool {
+	if before.enrolled {
+		return true // it was configured like this already
+	}
+	steps := []string{"configure terminal", "no crypto ca trustpoint Trustpool", "commit", "end"}
+	if before.exists {
+		steps = []string{"configure terminal", "crypto ca trustpoint Trustpool", "no " + enrollment, "commit", "end"}
+	}
+	for _, c := range steps {
+		if _, err := sh.Send(c); err != nil {
+			if reConfig.MatchString(sh.Prompt()) {
+				_, _ = sh.Send("abort")
+			}
+			return false
+		}
+	}
+	after, known := trustpoolConfig(sh)
+	return known && after == before
 }
