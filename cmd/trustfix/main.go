@@ -13,11 +13,21 @@ import (
 func main() {
 	// The first SIGINT/SIGTERM cancels ctx: no new device starts, devices in
 	// flight finish or back out cleanly. A second one cancels hard: devices in
-	// flight abort through their guards. Neither exits here.
+	// flight abort through their guards. Neither exits here. SIGHUP (the
+	// terminal or SSH session that started the run went away) counts as a
+	// signal too: by default it would kill the process mid-change. A signal
+	// the run was started with ignored (nohup, a background job) stays
+	// ignored: Notify would otherwise turn it back on.
 	ctx, stop := context.WithCancel(context.Background())
 	hard, abort := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	watch := []os.Signal{syscall.SIGTERM}
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			watch = append(watch, s)
+		}
+	}
+	signal.Notify(sigs, watch...)
 	go func() {
 		<-sigs
 		stop()

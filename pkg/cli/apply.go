@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/fleet"
@@ -85,19 +87,30 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		return err
 	}
 	defer j.Close()
+	log := newLogger(env, false)
+	defer func() { _ = log.Sync() }()
+	say := func(level zapcore.Level, msg string, fields ...zap.Field) {
+		writeNote(env.Err, env.ErrTerminal, log, level, msg, fields...)
+	}
 	run := runInfo(env, inv, ca)
-	devs, interrupted, err := resumeFilter(env, opts, devs, run)
+	rs, err := resumeFilter(opts, devs, run)
 	if err != nil {
 		return err
 	}
-	log := newLogger(env, false)
-	defer func() { _ = log.Sync() }()
+	for _, p := range rs.problems {
+		say(zapcore.WarnLevel, fmt.Sprintf("warning: %s: %s", opts.Journal, p), zap.String("journal", opts.Journal), zap.Int("line", p.Line), zap.String("problem", p.Reason))
+	}
+	if rs.resumed {
+		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped)",
+			len(devs)-len(rs.todo), len(rs.todo), len(rs.interrupted)),
+			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.todo)), zap.Int("todo", len(rs.todo)), zap.Int("interrupted", len(rs.interrupted)))
+	}
 	transcripts := opts.Transcripts
 	if transcripts == "" {
 		transcripts = opts.Journal + ".d"
 	}
 	if !opts.Yes {
-		ok, err := planAndConfirm(ctx, env, opts, inv, devs, ca)
+		ok, err := planAndConfirm(ctx, env, opts, inv, rs.todo, ca)
 		if err != nil || !ok {
 			if err == nil {
 				fmt.Fprintln(env.Err, "trustfix: nothing applied")
@@ -106,58 +119,121 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		}
 	}
 	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
-		BeforeChange: j.Append, Interrupted: func(name string) bool { return interrupted[name] }}
-	prog := newProgress(env, log, "apply", len(devs))
-	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
+		BeforeChange: j.Append, Interrupted: func(name string) bool { return rs.interrupted[name] }}
+	prog := newProgress(env, log, "apply", len(rs.todo))
+	// The second signal cancels env.Hard: say so at once, the devices in
+	// flight take a moment to back out.
+	defer context.AfterFunc(env.Hard, prog.aborting)()
+	sum := fleet.Run(ctx, env.Hard, rs.todo, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
 		Canary: opts.Canary, MaxFailures: opts.MaxFailures,
-		OnAttempt: j.Append, OnDone: prog.done,
+		OnStart: func(inventory.Device) { prog.start() }, OnAttempt: j.Append, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
-	recs := inOrder(devs, sum.Records)
+	recs := inOrder(rs.todo, sum.Records)
+	if rs.resumed {
+		// The final word covers the whole journal, as `trustfix report`
+		// does: what this run did, and what earlier runs left.
+		recs = resumed(devs, sum.Records, rs.last)
+	}
 	if err := report.Render(env.Out, opts.Output, recs, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Err, "journal: %s (run %s); transcripts: %s\n", opts.Journal, run.ID, filepath.Join(transcripts, run.ID))
-	return endOfRun(env, sum)
+	say(zapcore.InfoLevel, fmt.Sprintf("journal: %s (run %s); transcripts: %s", opts.Journal, run.ID, filepath.Join(transcripts, run.ID)),
+		zap.String("event", "end"), zap.String("journal", opts.Journal), zap.String("run", run.ID), zap.String("transcripts", filepath.Join(transcripts, run.ID)))
+	if sum.Stopped != "" {
+		say(zapcore.WarnLevel, fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted)),
+			zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted)))
+		return &errStopped{reason: sum.Stopped}
+	}
+	if anyFailure(sum.Records) {
+		return errDevicesFailed
+	}
+	return nil
+}
+
+// resumeState is what an existing journal says about this run.
+type resumeState struct {
+	resumed     bool
+	todo        []inventory.Device       // the devices to run
+	interrupted map[string]bool          // changed, or being changed, when a run stopped
+	last        map[string]record.Record // each journaled device's last record
+	problems    []journal.Problem        // lines skipped (a write cut short by a crash)
 }
 
 // resumeFilter refuses to mix runs in one journal and, with --resume,
 // drops the devices whose last record is remediated or already-compliant,
-// and names those a stopped run was changing (last record in-progress).
-func resumeFilter(env *Env, opts ApplyOptions, devs []inventory.Device, run *record.RunInfo) ([]inventory.Device, map[string]bool, error) {
+// and names those an earlier run may have changed without saving: the
+// last record is in-progress (the run stopped while changing it), or
+// failed once the change had begun (import, verify or save: e.g. the
+// connection was lost after the import). remediate saves such a device
+// if it now holds the CA, and changes it again only if it does not.
+func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInfo) (resumeState, error) {
+	rs := resumeState{todo: devs}
 	recs, problems, err := journal.Read(opts.Journal)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, err
+		return rs, err
 	}
-	for _, p := range problems {
-		fmt.Fprintf(env.Err, "warning: %s: %s\n", opts.Journal, p)
-	}
+	rs.problems = problems
 	if len(recs) == 0 {
-		return devs, nil, nil
+		return rs, nil
 	}
 	if !opts.Resume {
-		return nil, nil, inputErrf("%s already holds %d records: use --resume to continue that run, or a new journal", opts.Journal, len(recs))
+		return rs, inputErrf("%s already holds %d records: use --resume to continue that run, or a new journal", opts.Journal, len(recs))
 	}
 	if err := journal.CheckRun(recs, *run); err != nil {
-		return nil, nil, inputErr(err)
+		return rs, inputErr(err)
 	}
-	last := journal.LastByDevice(recs)
-	var todo []inventory.Device
-	interrupted := map[string]bool{}
+	rs.resumed = true
+	rs.last = journal.LastByDevice(recs)
+	rs.interrupted = map[string]bool{}
+	rs.todo = nil
 	for _, d := range devs {
-		r, ok := last[d.Name]
+		r, ok := rs.last[d.Name]
 		if ok && journal.Done(r) {
 			continue
 		}
-		if ok && r.Outcome == record.InProgress {
-			interrupted[d.Name] = true
+		if ok && changeBegun(r) {
+			rs.interrupted[d.Name] = true
 		}
-		todo = append(todo, d)
+		rs.todo = append(rs.todo, d)
 	}
-	fmt.Fprintf(env.Err, "resume: %d devices already done, %d to go (%d were being changed when the run stopped)\n",
-		len(devs)-len(todo), len(todo), len(interrupted))
-	return todo, interrupted, nil
+	return rs, nil
+}
+
+// changeBegun reports whether a device's last record leaves it possibly
+// changed but not saved.
+func changeBegun(r record.Record) bool {
+	switch {
+	case r.Outcome == record.InProgress:
+		return true
+	case r.Outcome != record.Failed:
+		return false
+	}
+	switch r.Stage {
+	case remediate.StageImport, remediate.StageVerify, remediate.StageSave:
+		return true
+	}
+	return false
+}
+
+// resumed is the final output of a resumed run: for every selected device
+// in inventory order, its record from this run, else its last one in the
+// journal (done earlier, or not reached by this run).
+func resumed(devs []inventory.Device, now []record.Record, last map[string]record.Record) []record.Record {
+	mine := make(map[string]record.Record, len(now))
+	for _, r := range now {
+		mine[r.Name] = r
+	}
+	var out []record.Record
+	for _, d := range devs {
+		if r, ok := mine[d.Name]; ok {
+			out = append(out, r)
+		} else if r, ok := last[d.Name]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // planAndConfirm shows the read-only plan and asks before changing anything.

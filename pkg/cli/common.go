@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -106,7 +105,9 @@ func newLogger(env *Env, verbose bool) *zap.Logger {
 	if verbose {
 		level = zapcore.DebugLevel
 	}
-	return zap.New(zapcore.NewCore(encoder, zapcore.AddSync(env.Err), level))
+	// Devices log from their own goroutines: one lock around the stream,
+	// or concurrent entries race (and a bytes.Buffer in tests corrupts).
+	return zap.New(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(env.Err)), level))
 }
 
 func newRunID(env *Env) string {
@@ -157,9 +158,4 @@ func confirm(env *Env, question string) (bool, error) {
 	}
 	ans = strings.ToLower(strings.TrimSpace(ans))
 	return ans == "y" || ans == "yes", nil
-}
-
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }

@@ -24,9 +24,11 @@ type Options struct {
 	Concurrency int
 	// GroupLimits caps concurrent sessions per inventory group.
 	GroupLimits map[string]int
-	// Canary runs the first N devices alone; any failure stops the run.
+	// Canary runs the first N devices of the list alone (at most
+	// Concurrency at a time); if any of them fails, the rest never start.
 	Canary int
-	// MaxFailures stops launching once this many devices failed (0: no limit).
+	// MaxFailures stops launching once this many devices failed (0: no
+	// limit). Devices in flight finish.
 	MaxFailures int
 	// Backoff is the base delay before retry n (doubled each time, with
 	// jitter); default 1s.
@@ -38,6 +40,9 @@ type Options struct {
 	OnAttempt func(rec record.Record) error
 	// OnDone receives each device's final record (progress).
 	OnDone func(rec record.Record)
+	// OnStop is called once when the run stops launching devices early,
+	// with the reason and the number of devices still in flight.
+	OnStop func(reason string, inFlight int)
 	// Sleep waits between retries; tests replace it (no wall-clock sleeps).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
@@ -47,9 +52,19 @@ type Summary struct {
 	Records    []record.Record // final record per device, in completion order
 	NotStarted []inventory.Device
 	Failures   int
-	// Stopped is why the run stopped early ("" if it did not).
+	// Stopped is why the run stopped early ("" if it did not). Reaching
+	// max-failures or a failed canary only stops a run that still had
+	// devices to launch; a signal always does.
 	Stopped string
 }
+
+// Reasons a run stops early (Summary.Stopped).
+const (
+	StopInterrupted = "interrupted"
+	StopMaxFailures = "max-failures reached"
+	StopCanary      = "the canary failed"
+	stopJournal     = "the journal could not be written: "
+)
 
 type result struct {
 	dev inventory.Device
@@ -59,7 +74,8 @@ type result struct {
 
 // Run runs devs. launch stops new devices (first signal); work runs under
 // hard, which only a second signal cancels, so devices in flight finish
-// or back out cleanly.
+// or back out cleanly. Devices start in list order, except that one whose
+// group is at its max_sessions limit is passed over until a slot frees.
 func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt Options) Summary {
 	if opt.Concurrency < 1 {
 		opt.Concurrency = 1
@@ -77,7 +93,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 		inGroup   = map[string]int{}
 		done      = make(chan result)
 		stopping  = make(chan struct{})
-		canary    = min(opt.Canary, len(devs))
+		canary    = min(max(opt.Canary, 0), len(devs))
 		launched  int
 		completed int
 		canaryBad bool
@@ -87,6 +103,9 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 		if sum.Stopped == "" {
 			sum.Stopped = why
 			close(stopping)
+			if opt.OnStop != nil {
+				opt.OnStop(why, running)
+			}
 		}
 	}
 	fits := func(d inventory.Device) bool {
@@ -97,9 +116,28 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 		}
 		return true
 	}
+	// next picks the next device to launch, or -1. While the canary runs,
+	// only the canary's own devices are candidates: they are the first
+	// canary-launched entries of pending, which keeps list order.
+	next := func() int {
+		cands := pending
+		if canary > 0 && launched < canary {
+			cands = pending[:canary-launched]
+		} else if canary > 0 && completed < canary {
+			return -1 // the canary is still running: nothing else starts
+		}
+		return slices.IndexFunc(cands, fits)
+	}
 	for {
-		for sum.Stopped == "" && running < opt.Concurrency && (canary == 0 || launched < canary || completed >= canary) {
-			i := slices.IndexFunc(pending, fits)
+		for sum.Stopped == "" && running < opt.Concurrency {
+			if launch.Err() != nil {
+				// Checked before every launch, not only in the select
+				// below: a device finishing at the same moment as the
+				// signal must not let another one start.
+				stop(StopInterrupted)
+				break
+			}
+			i := next()
 			if i < 0 {
 				break
 			}
@@ -113,7 +151,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			if opt.OnStart != nil {
 				opt.OnStart(d)
 			}
-			go func() { done <- attempts(hard, stopping, d, work, opt) }()
+			go func() { done <- attempts(launch, hard, stopping, d, work, opt) }()
 		}
 		if running == 0 {
 			break
@@ -132,21 +170,25 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			failed := report.IsFailure(r.rec)
 			if failed {
 				sum.Failures++
+				if completed <= canary {
+					canaryBad = true
+				}
 			}
+			// max-failures and the canary stop launches; with nothing left
+			// to launch there is nothing to stop, and the run ends as a
+			// complete run with failures (exit 2, not 3).
 			switch {
 			case r.err != nil:
-				stop("the journal could not be written: " + r.err.Error())
+				stop(stopJournal + r.err.Error())
+			case len(pending) == 0:
 			case opt.MaxFailures > 0 && sum.Failures >= opt.MaxFailures:
-				stop("max-failures reached")
-			case completed <= canary && failed:
-				canaryBad = true
-			}
-			if canary > 0 && completed == canary && canaryBad {
-				stop("the canary failed")
+				stop(StopMaxFailures)
+			case canary > 0 && completed == canary && canaryBad:
+				stop(StopCanary)
 			}
 		case <-sigDone:
 			sigDone = nil
-			stop("interrupted")
+			stop(StopInterrupted)
 		}
 	}
 	sum.NotStarted = pending
@@ -154,8 +196,10 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 }
 
 // attempts runs a device, retrying only what remediate marks retryable,
-// never once the run is stopping.
-func attempts(hard context.Context, stopping <-chan struct{}, d inventory.Device, work Work, opt Options) result {
+// never once the run is stopping (a stop, or launch cancelled by the first
+// signal, which the main loop may not have seen yet).
+func attempts(launch, hard context.Context, stopping <-chan struct{}, d inventory.Device, work Work, opt Options) result {
+	halted := func() bool { return isClosed(stopping) || launch.Err() != nil }
 	for n := 1; ; n++ {
 		a := work(hard, d, n)
 		if opt.OnAttempt != nil {
@@ -163,7 +207,7 @@ func attempts(hard context.Context, stopping <-chan struct{}, d inventory.Device
 				return result{dev: d, rec: a.Record, err: err}
 			}
 		}
-		if !a.Retryable || n > d.Retries || isClosed(stopping) || hard.Err() != nil {
+		if !a.Retryable || n > d.Retries || halted() || hard.Err() != nil {
 			return result{dev: d, rec: a.Record}
 		}
 		delay := opt.Backoff << (n - 1)
@@ -173,12 +217,14 @@ func attempts(hard context.Context, stopping <-chan struct{}, d inventory.Device
 			select {
 			case <-stopping:
 				cancel()
+			case <-launch.Done():
+				cancel()
 			case <-wait.Done():
 			}
 		}()
 		err := opt.Sleep(wait, delay)
 		cancel()
-		if err != nil {
+		if err != nil || halted() {
 			return result{dev: d, rec: a.Record}
 		}
 	}
