@@ -32,10 +32,17 @@ func newRoot(env *Env) *cobra.Command {
 whether their trust store holds IdenTrust Commercial Root CA 1 (the root that
 replaced QuoVadis Root CA 2 for Smart Licensing and Smart Call Home), and
 installs it with each platform's own import sequence, proving the result.`,
+		Example: `  trustfix plan -i inventory.yaml                      # what would be done (read-only)
+  trustfix apply -i inventory.yaml --journal run.jsonl  # do it, with a journal
+  trustfix report run.jsonl                            # the morning after
+  trustfix fix 10.0.0.1 --username netops              # one device from a laptop
+  trustfix lab                                         # a simulated fleet to rehearse on`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetHelpCommand(newHelpCmd())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputErr(err) })
-	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env))
+	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env), newCompletionCmd())
 	return root
 }

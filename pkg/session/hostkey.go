@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -60,13 +61,36 @@ func hostKeyCallback(policy, file string) (ssh.HostKeyCallback, error) {
 	}, nil
 }
 
+// parsed caches each known_hosts file's parsed form (guarded by
+// knownHostsMu): re-parsing it for every connection makes a large fleet
+// quadratic. A changed size or time, or our own append, invalidates it.
+var parsed = map[string]knownHostsFile{}
+
+type knownHostsFile struct {
+	check ssh.HostKeyCallback
+	size  int64
+	mtime time.Time
+}
+
 func loadKnownHosts(file string) (ssh.HostKeyCallback, error) {
-	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+	st, err := os.Stat(file)
+	if errors.Is(err, os.ErrNotExist) {
 		return func(string, net.Addr, ssh.PublicKey) error {
 			return &knownhosts.KeyError{}
 		}, nil
 	}
-	return knownhosts.New(file)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := parsed[file]; ok && c.size == st.Size() && c.mtime.Equal(st.ModTime()) {
+		return c.check, nil
+	}
+	check, err := knownhosts.New(file)
+	if err != nil {
+		return nil, err
+	}
+	parsed[file] = knownHostsFile{check: check, size: st.Size(), mtime: st.ModTime()}
+	return check, nil
 }
 
 func appendKnownHost(file, host string, remote net.Addr, key ssh.PublicKey) error {
@@ -92,6 +116,7 @@ func appendKnownHost(file, host string, remote net.Addr, key ssh.PublicKey) erro
 			line = "\n" + line
 		}
 	}
+	delete(parsed, file)
 	if _, err := f.WriteString(line); err != nil {
 		return err
 	}

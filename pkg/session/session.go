@@ -169,6 +169,9 @@ func (s *Session) newDriver(id string) (*network.Driver, error) {
 		options.WithTermWidth(termWidth),
 		options.WithTimeoutOps(s.opt.OpTimeout),
 		options.WithReadDelay(s.opt.ReadDelay),
+		// Prompts are short: searching the last 256 bytes instead of 1000
+		// after every chunk halves the regexp work on long listings.
+		options.WithPromptSearchDepth(256),
 		options.WithAuthSecondary(s.target.EnablePassword.Reveal()),
 	}
 	if s.opt.Transcript != nil {
