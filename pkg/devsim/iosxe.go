@@ -2,7 +2,6 @@ package devsim
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -120,18 +119,7 @@ func (x *iosxe) commonExec(t *table) {
 }
 
 func (x *iosxe) terminalLength(a []string) error {
-	n, err := strconv.Atoi(a[0])
-	if err != nil || n < 0 || n > 512 {
-		x.caret(len(x.prompt()), len("terminal length "))
-		x.write(xeErrors.invalid + "\n")
-		return nil
-	}
-	if x.dev.spec.Faults.RefusePaging {
-		x.write("Command authorization failed.\n")
-		return nil
-	}
-	x.pageLen = n
-	return nil
+	return x.setPageLength(a[0], x.prompt(), xeErrors, "Command authorization failed.")
 }
 
 func (x *iosxe) enable([]string) error {
@@ -226,6 +214,12 @@ func (x *iosxe) importURL(u string, clean bool) error {
 		return nil
 	}
 	x.write("Loading " + u + "\n")
+	return x.install(certs, clean)
+}
+
+// install adds imported certificates to the running trustpool (after
+// `clean` drops the downloaded ones) and reports success.
+func (x *iosxe) install(certs []*x509Cert, clean bool) error {
 	x.dev.with(func(run, _ *config) {
 		if clean {
 			dropDownloaded(run)
@@ -250,16 +244,7 @@ func (x *iosxe) importTerminal(clean bool) error {
 		x.write("% PEM files import failed.\n")
 		return nil
 	}
-	x.dev.with(func(run, _ *config) {
-		if clean {
-			dropDownloaded(run)
-		}
-		for _, c := range certs {
-			run.addPool(c, "Downloaded")
-		}
-	})
-	x.write("% PEM files import succeeded.\n")
-	return nil
+	return x.install(certs, clean)
 }
 
 func dropDownloaded(c *config) {

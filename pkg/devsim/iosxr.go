@@ -3,7 +3,6 @@ package devsim
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -149,18 +148,7 @@ func (x *iosxr) build() {
 }
 
 func (x *iosxr) terminalLength(a []string) error {
-	n, err := strconv.Atoi(a[0])
-	if err != nil || n < 0 || n > 512 {
-		x.caret(len(x.prompt()), len("terminal length "))
-		x.write(xrErrors.invalid + "\n")
-		return nil
-	}
-	if x.dev.spec.Faults.RefusePaging {
-		x.write("% This command is not authorized\n")
-		return nil
-	}
-	x.pageLen = n
-	return nil
+	return x.setPageLength(a[0], x.prompt(), xrErrors, "% This command is not authorized")
 }
 
 func (x *iosxr) configure([]string) error {

@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -222,4 +223,21 @@ func basename(u string) string {
 		return u[i+1:]
 	}
 	return u
+}
+
+// setPageLength is `terminal length N`: 0 turns paging off; the
+// refuse-paging fault answers with the platform's AAA refusal instead.
+func (b *base) setPageLength(arg, prompt string, st errorStyle, refusal string) error {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 0 || n > 512 {
+		b.caret(len(prompt), len("terminal length "))
+		b.write(st.invalid + "\n")
+		return nil
+	}
+	if b.dev.spec.Faults.RefusePaging {
+		b.write(refusal + "\n")
+		return nil
+	}
+	b.pageLen = n
+	return nil
 }
