@@ -29,11 +29,13 @@ store, and says per device whether it is compliant, what import method would
 fix it, or why it cannot be fixed by CLI. Nothing on any device changes: the
 sessions refuse every command but show, dir and terminal settings.
 
-With --captures DIR it plans from outputs collected by other tools instead:
-one folder per device, one file per command (show_version.txt, ...).`,
+With --captures DIR it plans from outputs collected by other tools instead,
+without an inventory: one folder per device, one file per command
+(show_version.txt, ...); -l selects folders by name or glob.`,
 		Example: `  trustfix plan -i inventory.yaml
   trustfix plan -i inventory.yaml -l campus,asa-* -o json > plan.json
-  trustfix plan --captures ./captures -o csv`,
+  trustfix plan --captures ./captures -o csv
+  trustfix plan --captures ./captures -l 'asa-*' -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), env, opts) },
 	}

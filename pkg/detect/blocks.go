@@ -19,6 +19,9 @@ var (
 	associatedRE = regexp.MustCompile(`^\s*Associated Trustpoints\s*:\s*(.*?)\s*$`)
 	rdnLineRE    = regexp.MustCompile(`^\s*[A-Za-z][\w.\-]*\s*=`)
 	hexRE        = regexp.MustCompile(`^[0-9A-F]+$`)
+	// labelRE is a label of the certificate itself, which always ends a
+	// DN (unlike the "Name: sw1" a self-signed subject may carry).
+	labelRE = regexp.MustCompile(`^\s*(?:Subject(?: Name)?|Issuer(?: Name)?|Certificate Serial Number(?: \(hex\))?|Certificate Usage|Fingerprint [\w-]+|Validity Date|Associated Trustpoints|Trustpool|Status|Storage)\s*:`)
 )
 
 // ParseCertBlocks reads the listing IOS XE (`show crypto pki trustpool
@@ -110,8 +113,17 @@ func hexField(v string, want int) (string, error) {
 }
 
 // readDN collects a DN: the text after the label, then the following lines
-// that are indented deeper than the label or look like attr=value. It
-// returns the RDNs joined with "," and the index of the last line used.
+// that are indented at least as deep as the label or look like attr=value,
+// up to the next certificate label (Subject:, Validity Date:, ...). Only
+// attr=value lines count. It returns the RDNs joined with "," and the
+// index of the last line used.
+//
+// Indentation is a weak signal: a page break leaves the pager's spaces in
+// front of whatever line followed it (a device whose AAA refuses `terminal
+// length 0`). An indented "Subject:" after the issuer's DN must still end
+// the issuer, and an indented "Subject:" must still own the lines under it;
+// otherwise the certificate loses its subject and is never matched, and a
+// compliant device is planned for remediation.
 func readDN(lines []string, i int, m []string) (string, int) {
 	indent := len(m[1])
 	var parts []string
@@ -121,8 +133,8 @@ func readDN(lines []string, i int, m []string) (string, int) {
 	for i+1 < len(lines) {
 		next := lines[i+1]
 		t := strings.TrimSpace(next)
-		deeper := len(next)-len(strings.TrimLeft(next, " \t")) > indent
-		if t == "" || blockStartRE.MatchString(next) || !(deeper || rdnLineRE.MatchString(next)) {
+		deeper := len(next)-len(strings.TrimLeft(next, " \t")) >= indent
+		if t == "" || blockStartRE.MatchString(next) || labelRE.MatchString(next) || !(deeper || rdnLineRE.MatchString(next)) {
 			break
 		}
 		if strings.Contains(t, "=") {
