@@ -51,6 +51,8 @@ type State struct {
 	BundlePresent *bool
 	// Notes are one-line observations for the operator.
 	Notes []string
+	// Serial is the chassis serial where `show version` lacks it (IOS XR).
+	Serial string
 }
 
 // Prefs are the operator's choices for one device.

@@ -114,6 +114,9 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	sh := guard(sess, r.Hard)
 	rec.Stage = StageDetect
 	drv, st, dec, ok := r.detect(a, sh, sess.Use, want, Prefs(dev))
+	if rec.Hostname == "" {
+		rec.Hostname = sess.Hostname() // XR and FXOS print it only in the prompt
+	}
 	if !ok || !r.Apply {
 		return
 	}
@@ -171,6 +174,9 @@ func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, 
 			return nil, platform.State{}, plan.Decision{}, false
 		}
 		in.State = &st
+		if rec.Serial == "" {
+			rec.Serial = st.Serial
+		}
 		rec.CAPresent = record.Bool(st.Trust.CAPresent)
 		rec.QuoVadisPresent = record.Bool(st.Trust.QuoVadisPresent)
 		if len(st.Notes) > 0 {

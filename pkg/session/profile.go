@@ -28,6 +28,8 @@ var (
 	rePassword = regexp.MustCompile(`(?im)^(?:enable\s)?password:\s?$`)
 	// The pager's prompt on IOS, XR, FXOS (--More--) and ASA (<--- More --->).
 	reMore = regexp.MustCompile(`-- ?More ?--|<--- More --->`)
+	// The marker with the spaces around it, for removal from output.
+	reMoreResidue = regexp.MustCompile(` ?-- ?More ?-- ?|<--- More --->`)
 )
 
 // Use switches the session to a platform's definition (after detection),
@@ -170,7 +172,7 @@ var reErase = regexp.MustCompile(`\x08+ *\x08+|\x08`)
 // cleanPaged drops the echoed command, pager markers and the backspaces
 // that erase them.
 func cleanPaged(out, cmd string) string {
-	out = reMore.ReplaceAllString(out, "")
+	out = reMoreResidue.ReplaceAllString(out, "")
 	out = reErase.ReplaceAllString(out, "")
 	lines := strings.Split(out, "\n")
 	if len(lines) > 0 && strings.HasSuffix(strings.TrimSpace(lines[0]), strings.TrimSpace(cmd)) {

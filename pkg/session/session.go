@@ -144,6 +144,9 @@ func (s *Session) start() error {
 		return err
 	}
 	s.drv = drv
+	if id != "auto" {
+		s.platform = id // Use need not load the same definition again
+	}
 	if err := s.drv.Open(); err != nil {
 		return s.wrap("open", err)
 	}
@@ -213,8 +216,9 @@ func (s *Session) Alive() bool { return s.sh.IsAlive() }
 
 // wrap turns scrapligo and transport errors into our sentinels.
 func (s *Session) wrap(op string, err error) error {
+	pastDeadline := !s.opt.Deadline.IsZero() && !time.Now().Before(s.opt.Deadline)
 	switch {
-	case s.expired.Load():
+	case s.expired.Load(), pastDeadline:
 		return fmt.Errorf("%s: %w", op, ErrDeadline)
 	case errors.Is(err, util.ErrTimeoutError):
 		return fmt.Errorf("%s: %w", op, ErrTimeout)
@@ -325,4 +329,18 @@ func (s *Session) Refresh() (string, error) {
 	}
 	s.prompt = p
 	return p, nil
+}
+
+// Hostname is the device's name as its prompt shows it: IOS XR's
+// RP/0/RSP0/CPU0:host#, FXOS's host /scope* # , IOS's and ASA's host#.
+func (s *Session) Hostname() string {
+	p := strings.TrimSpace(s.prompt)
+	if strings.HasPrefix(p, "RP/") || strings.HasPrefix(p, "LC/") {
+		p = p[strings.LastIndex(p, ":")+1:]
+	}
+	end := strings.IndexAny(p, " (*#>")
+	if end < 0 {
+		return p
+	}
+	return p[:end]
 }

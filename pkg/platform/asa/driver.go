@@ -62,6 +62,8 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 		return st, err
 	}
 	st.FIPS = ParseFIPS(out)
+	// Most reliable first; once the CA is found the rest cannot change the
+	// answer, so a store is only read in full to prove an absence.
 	var all []detect.Cert
 	for _, c := range []struct {
 		cmd   string
@@ -76,8 +78,10 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 			return st, err
 		}
 		all = append(all, certs...)
+		if st.Trust = detect.Evaluate(all, ca); st.Trust.CAPresent {
+			break
+		}
 	}
-	st.Trust = detect.Evaluate(all, ca)
 	if !st.Trust.CAPresent {
 		name := ca.TrustpointName()
 		for _, c := range all {
@@ -86,7 +90,7 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 			}
 		}
 	}
-	if st.FIPS && ca.SHA1Signed() {
+	if st.FIPS && ca.SHA1Signed() && !st.Trust.CAPresent {
 		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
 	}
 	return st, nil

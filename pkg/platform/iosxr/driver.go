@@ -56,6 +56,13 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform
 		return platform.State{}, err
 	}
 	st := platform.State{Trust: detect.Evaluate(certs, ca)}
+	// The serial is not in XR's show version; the chassis entry of show
+	// inventory has it. Optional: captures may not include it.
+	if out, err := r.Show("show inventory"); err == nil {
+		if m := reSN.FindStringSubmatch(out); m != nil {
+			st.Serial = m[1]
+		}
+	}
 	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
 		fs, name := splitBundle(p.BundleFile)
 		out, err := r.Show("dir " + fs)
@@ -83,6 +90,7 @@ var (
 	rePasteReady = platform.Question(`End with a blank line or the word "quit" on a line by itself`)
 	reAccept     = platform.Question(`Do you accept this certificate? [yes/no]:`)
 	reUncommit   = platform.Question(`Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:`)
+	reSN         = regexp.MustCompile(`(?m)\bSN:\s*(\S+)`)
 	reSHA1       = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
 	reConfig     = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
 	reFailure    = regexp.MustCompile(`(?m)^\s*%\s?(Error|Invalid|Incomplete|Ambiguous)|Download failed|No such file`)
