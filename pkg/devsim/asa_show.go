@@ -30,16 +30,11 @@ func asaBlock(b *strings.Builder, c *x509Cert, tp string) {
 
 func (a *asa) showCerts(only string) error {
 	var b strings.Builder
-	a.dev.with(func(run, _ *config) {
-		for _, tp := range run.trustpoints {
-			if only != "" && tp.name != only {
-				continue
-			}
-			for _, c := range tp.certs {
-				asaBlock(&b, c, tp.name)
-			}
+	for tp := range a.dev.runningTrustpoints(only) {
+		for _, c := range tp.certs {
+			asaBlock(&b, c, tp.name)
 		}
-	})
+	}
 	return a.show(b.String(), asaMore)
 }
 
@@ -84,17 +79,12 @@ func (a *asa) showRunCerts([]string) error {
 
 func (a *asa) showRunTrustpoints(only string) error {
 	var b strings.Builder
-	a.dev.with(func(run, _ *config) {
-		for _, tp := range run.trustpoints {
-			if only != "" && tp.name != only {
-				continue
-			}
-			fmt.Fprintf(&b, "crypto ca trustpoint %s\n", tp.name)
-			if tp.enrollTerminal {
-				b.WriteString(" enrollment terminal\n")
-			}
-			b.WriteString(" no validation-usage\n crl configure\n")
+	for tp := range a.dev.runningTrustpoints(only) {
+		fmt.Fprintf(&b, "crypto ca trustpoint %s\n", tp.name)
+		if tp.enrollTerminal {
+			b.WriteString(" enrollment terminal\n")
 		}
-	})
+		b.WriteString(" no validation-usage\n crl configure\n")
+	}
 	return a.show(b.String(), asaMore)
 }

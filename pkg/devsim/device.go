@@ -2,6 +2,7 @@ package devsim
 
 import (
 	"fmt"
+	"iter"
 	"net"
 	"slices"
 	"strings"
@@ -214,6 +215,21 @@ func (d *Device) with(f func(run, start *config)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	f(d.running, d.startup)
+}
+
+// runningTrustpoints yields the running trustpoint named only, or every
+// one when only is "", with the device state locked for the whole loop (its
+// body must not lock the device again).
+func (d *Device) runningTrustpoints(only string) iter.Seq[*trustpoint] {
+	return func(yield func(*trustpoint) bool) {
+		d.with(func(run, _ *config) {
+			for _, tp := range run.trustpoints {
+				if (only == "" || tp.name == only) && !yield(tp) {
+					return
+				}
+			}
+		})
+	}
 }
 
 func (d *Device) save() {

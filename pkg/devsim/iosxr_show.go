@@ -70,21 +70,16 @@ func (x *iosxr) showCertificates([]string) error {
 // showRunTrustpoints is `show running-config crypto ca trustpoint [name]`.
 func (x *iosxr) showRunTrustpoints(only string) error {
 	var b strings.Builder
-	x.dev.with(func(run, _ *config) {
-		for _, tp := range run.trustpoints {
-			if only != "" && tp.name != only {
-				continue
-			}
-			fmt.Fprintf(&b, "crypto ca trustpoint %s\n", tp.name)
-			if tp.enrollTerminal {
-				b.WriteString(" enrollment terminal\n")
-			}
-			if tp.crlConfigured {
-				b.WriteString(" crl optional\n")
-			}
-			b.WriteString("!\n")
+	for tp := range x.dev.runningTrustpoints(only) {
+		fmt.Fprintf(&b, "crypto ca trustpoint %s\n", tp.name)
+		if tp.enrollTerminal {
+			b.WriteString(" enrollment terminal\n")
 		}
-	})
+		if tp.crlConfigured {
+			b.WriteString(" crl optional\n")
+		}
+		b.WriteString("!\n")
+	}
 	if b.Len() == 0 {
 		b.WriteString("% No such configuration item(s)\n")
 	}

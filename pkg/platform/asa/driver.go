@@ -16,13 +16,10 @@ import (
 )
 
 // Driver is the ASA platform.
-type Driver struct{}
+type Driver struct{ platform.CLIBase }
 
 // ID implements platform.Driver.
 func (Driver) ID() string { return "asa" }
-
-// CLI implements platform.Driver.
-func (Driver) CLI() bool { return true }
 
 // Methods implements platform.Driver.
 func (Driver) Methods() []record.Method {

@@ -1,59 +1,18 @@
 package asa_test
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/asa"
+	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/secret"
-	"github.com/trustfix/trustfix/pkg/session"
 )
-
-// guard bounds the test; it is not an assertion about speed.
-const guard = time.Minute
-
-// labDevice serves one device of the default lab (edited) and opens a
-// real SSH session to it as the asa platform.
-func labDevice(t *testing.T, name string, edit func(*devsim.Spec)) (*devsim.Lab, *devsim.Device, *session.Session) {
-	t.Helper()
-	sc := devsim.DefaultScenario()
-	i := slices.IndexFunc(sc.Devices, func(s devsim.Spec) bool { return s.Name == name })
-	if i < 0 {
-		t.Fatalf("no %s in the default lab", name)
-	}
-	sp := sc.Devices[i]
-	if edit != nil {
-		edit(&sp)
-	}
-	sc.Devices = []devsim.Spec{sp}
-	lab, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(lab.Close)
-	dev := lab.Device(name)
-	ctx, cancel := context.WithTimeout(context.Background(), guard)
-	t.Cleanup(cancel)
-	sess, err := session.Open(ctx, session.Target{
-		Name: name, Host: "127.0.0.1", Port: dev.Port(), Username: sc.Defaults.Username,
-		Password: secret.New(sc.Defaults.Password), EnablePassword: secret.New(sc.Defaults.EnablePassword),
-		HostKeyPolicy: "accept-new", KnownHosts: filepath.Join(t.TempDir(), "known_hosts"),
-	}, session.Options{Platform: "asa", Deadline: time.Now().Add(guard)})
-	if err != nil {
-		t.Fatalf("session.Open: %v", err)
-	}
-	t.Cleanup(sess.Close)
-	return lab, dev, sess
-}
 
 // TestApplyFIPSRejectsSHA1CA drives the ASA terminal sequence directly with
 // QuoVadis Root CA 2 (SHA-1 signed) on the FIPS device of the lab, past the
@@ -62,7 +21,7 @@ func labDevice(t *testing.T, name string, edit func(*devsim.Spec)) (*devsim.Lab,
 // and the trustpoint the sequence created must be removed again, leaving
 // the device in exec mode with nothing unsaved.
 func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
-	lab, dev, sess := labDevice(t, "asa-vpn-2", func(s *devsim.Spec) { s.QuoVadis = false })
+	lab, dev, sess := platformtest.LabSession(t, "asa-vpn-2", "asa", func(s *devsim.Spec) { s.QuoVadis = false })
 	ca := cert.QuoVadis()
 	before := dev.State()
 
@@ -109,7 +68,7 @@ func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
 // TestApplyIdenTrustOnFIPS: the same FIPS device accepts IdenTrust
 // (SHA-256 signed) through the same sequence.
 func TestApplyIdenTrustOnFIPS(t *testing.T) {
-	lab, dev, sess := labDevice(t, "asa-vpn-2", nil)
+	lab, dev, sess := platformtest.LabSession(t, "asa-vpn-2", "asa", nil)
 	ca := cert.Default()
 	if _, err := (asa.Driver{}).Apply(sess, record.MethodTerminal, ca, platform.Prefs{}); err != nil {
 		t.Fatalf("Apply: %v", err)

@@ -8,44 +8,19 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 )
 
 const fixtures = "../../../testdata/parsers/trust/asa"
 
-func read(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestParseCertificatesFixtures(t *testing.T) {
-	for file, want := range map[string]struct {
-		n           int
-		present, qv bool
-		store       string
-	}{
-		"certificates_present.txt": {3, true, true, "_SmartCallHome_ServerCA"},
-		"certificates_absent.txt":  {2, false, true, ""},
-		"certificates_decoys.txt":  {2, false, false, ""},
-		"trustpool_large.txt":      {24, true, true, ""},
-	} {
-		certs, err := ParseCertificates(read(t, filepath.Join(fixtures, file)))
-		if err != nil {
-			t.Errorf("%s: %v", file, err)
-			continue
-		}
-		tr := detect.Evaluate(certs, nil)
-		if len(certs) != want.n || tr.CAPresent != want.present || tr.QuoVadisPresent != want.qv {
-			t.Errorf("%s: %d certs, present=%v quovadis=%v; want %d %v %v", file, len(certs), tr.CAPresent, tr.QuoVadisPresent, want.n, want.present, want.qv)
-		}
-		if tr.CA != nil && tr.CA.Store != want.store {
-			t.Errorf("%s: store %q, want %q", file, tr.CA.Store, want.store)
-		}
-	}
-	certs, _ := ParseCertificates(read(t, filepath.Join(fixtures, "certificates_present.txt")))
+	got := platformtest.Fixtures(t, fixtures, ParseCertificates, map[string]platformtest.Want{
+		"certificates_present.txt": {N: 3, Present: true, QuoVadis: true, Store: "_SmartCallHome_ServerCA"},
+		"certificates_absent.txt":  {N: 2, QuoVadis: true},
+		"certificates_decoys.txt":  {N: 2},
+		"trustpool_large.txt":      {N: 24, Present: true, QuoVadis: true},
+	}, nil)
+	certs := got["certificates_present.txt"]
 	// The identity certificate, with '#' in its trustpoint list (prompt trap).
 	if c := certs[2]; c.Subject != "cn=asa1.example.com,hostname=asa1.example.com" || c.Serial != "5E0F1A2B" ||
 		c.Store != "_SmartCallHome_SelfSigned asa1#ssl" {
@@ -70,7 +45,7 @@ func runningConfig(chains map[string]*cert.CA, order ...string) string {
 }
 
 func hydrant(t *testing.T) *cert.CA {
-	certs := cert.ParsePEMBlocks(read(t, "../../cert/testdata/hydrantid-ssl-ica-g2.pem"))
+	certs := cert.ParsePEMBlocks(platformtest.Read(t, "../../cert/testdata/hydrantid-ssl-ica-g2.pem"))
 	if len(certs) != 1 {
 		t.Fatal("HydrantID PEM")
 	}
@@ -145,10 +120,8 @@ func TestParseRunningCertificatesErrors(t *testing.T) {
 func TestCaptures(t *testing.T) {
 	want := map[string]bool{"asa-edge-1": false, "asav-dc-2": true}
 	for dev, present := range want {
-		dir := filepath.Join("../../../testdata/captures", dev)
-		file := func(cmd string) string {
-			return detect.CleanCapture(read(t, filepath.Join(dir, strings.ReplaceAll(cmd, " ", "_")+".txt")), cmd)
-		}
+		dir := filepath.Join(platformtest.CapturesDir, dev)
+		file := func(cmd string) string { return platformtest.Capture(t, dir, cmd) }
 		if f, err := detect.ParseVersion(file("show version")); err != nil || f.Platform != detect.ASA || !f.Supported {
 			t.Errorf("%s: %+v %v", dev, f, err)
 		}
@@ -171,28 +144,16 @@ func TestCaptures(t *testing.T) {
 			}
 		}
 	}
-	if !ParseFIPS(read(t, "../../../testdata/captures/asav-dc-2/show_running-config_fips.txt")) {
+	if !ParseFIPS(platformtest.Read(t, filepath.Join(platformtest.CapturesDir, "asav-dc-2", "show_running-config_fips.txt"))) {
 		t.Error("asav-dc-2 has FIPS on")
 	}
 }
 
-func fuzzInvariants(t *testing.T, certs []detect.Cert) {
-	for _, c := range certs {
-		if c.Serial == "" && c.SHA1 == "" {
-			t.Fatalf("cert without serial or SHA-1: %+v", c)
-		}
-	}
-	detect.Evaluate(certs, nil)
-}
-
 func FuzzParseCertificates(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(fixtures, "*.txt"))
-	for _, p := range files {
-		f.Add(read(f, p))
-	}
+	platformtest.SeedFuzz(f, fixtures)
 	f.Fuzz(func(t *testing.T, out string) {
 		if certs, err := ParseCertificates(out); err == nil {
-			fuzzInvariants(t, certs)
+			platformtest.CheckCerts(t, certs, nil)
 		}
 	})
 }
@@ -201,15 +162,9 @@ func FuzzParseRunningCertificates(f *testing.F) {
 	f.Add(runningConfig(map[string]*cert.CA{"a": cert.Default(), "b": cert.QuoVadis()}, "a", "b"))
 	f.Add("crypto ca certificate chain x\n  certificate ca 01\n    3082\n  quit\n")
 	f.Fuzz(func(t *testing.T, out string) {
-		certs, err := ParseRunningCertificates(out)
-		if err != nil {
-			return
-		}
-		fuzzInvariants(t, certs)
-		for _, c := range certs {
-			if len(c.SHA1) != 40 {
-				t.Fatalf("running-config cert without computed SHA-1: %+v", c)
-			}
+		if certs, err := ParseRunningCertificates(out); err == nil {
+			// Running-config certificates are rebuilt from DER: SHA-1 computed.
+			platformtest.CheckCerts(t, certs, func(c detect.Cert) bool { return len(c.SHA1) == 40 })
 		}
 	})
 }

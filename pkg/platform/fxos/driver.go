@@ -15,13 +15,10 @@ import (
 )
 
 // Driver is the FXOS platform.
-type Driver struct{}
+type Driver struct{ platform.CLIBase }
 
 // ID implements platform.Driver.
 func (Driver) ID() string { return "fxos" }
-
-// CLI implements platform.Driver.
-func (Driver) CLI() bool { return true }
 
 // Methods: terminal only.
 func (Driver) Methods() []record.Method { return []record.Method{record.MethodTerminal} }

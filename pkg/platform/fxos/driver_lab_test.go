@@ -1,53 +1,18 @@
 package fxos_test
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/fxos"
+	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/secret"
-	"github.com/trustfix/trustfix/pkg/session"
 )
-
-// guard bounds the test; it is not an assertion about speed.
-const guard = time.Minute
-
-func open(t *testing.T, name string) (*devsim.Lab, *devsim.Device, *session.Session) {
-	t.Helper()
-	sc := devsim.DefaultScenario()
-	i := slices.IndexFunc(sc.Devices, func(s devsim.Spec) bool { return s.Name == name })
-	if i < 0 {
-		t.Fatalf("no %s in the default lab", name)
-	}
-	sc.Devices = []devsim.Spec{sc.Devices[i]}
-	lab, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(lab.Close)
-	dev := lab.Device(name)
-	ctx, cancel := context.WithTimeout(context.Background(), guard)
-	t.Cleanup(cancel)
-	sess, err := session.Open(ctx, session.Target{
-		Name: name, Host: "127.0.0.1", Port: dev.Port(), Username: sc.Defaults.Username,
-		Password:      secret.New(sc.Defaults.Password),
-		HostKeyPolicy: "accept-new", KnownHosts: filepath.Join(t.TempDir(), "known_hosts"),
-	}, session.Options{Platform: "fxos", Deadline: time.Now().Add(guard)})
-	if err != nil {
-		t.Fatalf("session.Open: %v", err)
-	}
-	t.Cleanup(sess.Close)
-	return lab, dev, sess
-}
 
 // TestApplyTrustpointExists drives the FXOS sequence directly on fp9300-b,
 // whose trustpoint of our name (IdenTrustCRCA1) already holds QuoVadis,
@@ -56,7 +21,7 @@ func open(t *testing.T, name string) (*devsim.Lab, *devsim.Device, *session.Sess
 // ErrConflict, discard the buffer, return to the top scope, and leave the
 // trustpoint and its chain exactly as they were.
 func TestApplyTrustpointExists(t *testing.T) {
-	lab, dev, sess := open(t, "fp9300-b")
+	lab, dev, sess := platformtest.LabSession(t, "fp9300-b", "fxos", nil)
 	ca := cert.Default()
 	before := dev.State()
 

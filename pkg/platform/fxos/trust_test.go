@@ -2,55 +2,39 @@ package fxos
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 )
 
 const fixtures = "../../../testdata/parsers/trust/fxos"
 
-func read(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestParseTrustpointsFixtures(t *testing.T) {
-	for file, want := range map[string]struct {
-		stores      []string
-		present, qv bool
-	}{
-		"trustpoint_present.txt": {[]string{"QuoVadisRootCA2", "IdenTrustCRCA1", "LabChain", "LabChain"}, true, true},
-		"trustpoint_absent.txt":  {[]string{"QuoVadisRootCA2", "LabRoot"}, false, true},
+	got := platformtest.Fixtures(t, fixtures, ParseTrustpoints, map[string]platformtest.Want{
+		"trustpoint_present.txt": {N: 4, Present: true, QuoVadis: true, Store: "IdenTrustCRCA1"},
+		"trustpoint_absent.txt":  {N: 2, QuoVadis: true},
+	}, func(c detect.Cert) bool { return len(c.SHA1) == 40 && c.Serial != "" && c.Subject != "" })
+	for file, want := range map[string][]string{
+		"trustpoint_present.txt": {"QuoVadisRootCA2", "IdenTrustCRCA1", "LabChain", "LabChain"},
+		"trustpoint_absent.txt":  {"QuoVadisRootCA2", "LabRoot"},
 	} {
-		certs, err := ParseTrustpoints(read(t, filepath.Join(fixtures, file)))
-		if err != nil {
-			t.Errorf("%s: %v", file, err)
+		certs, ok := got[file]
+		if !ok {
 			continue
 		}
 		var stores []string
 		for _, c := range certs {
 			stores = append(stores, c.Store)
-			if len(c.SHA1) != 40 || c.Serial == "" || c.Subject == "" {
-				t.Errorf("%s: incomplete %+v", file, c)
-			}
 		}
-		if strings.Join(stores, " ") != strings.Join(want.stores, " ") {
-			t.Errorf("%s: stores %v, want %v", file, stores, want.stores)
+		if strings.Join(stores, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: stores %v, want %v", file, stores, want)
 		}
-		tr := detect.Evaluate(certs, nil)
-		if tr.CAPresent != want.present || tr.QuoVadisPresent != want.qv {
-			t.Errorf("%s: present=%v quovadis=%v", file, tr.CAPresent, tr.QuoVadisPresent)
-		}
-		if tr.CA != nil && (tr.CA.SHA1 != cert.Default().SHA1() || tr.CA.Store != "IdenTrustCRCA1") {
-			t.Errorf("%s: CA %+v", file, tr.CA)
+		if ca := detect.Evaluate(certs, nil).CA; ca != nil && ca.SHA1 != cert.Default().SHA1() {
+			t.Errorf("%s: CA %+v", file, ca)
 		}
 	}
 }
@@ -92,7 +76,7 @@ func TestParseTrustpointsShapes(t *testing.T) {
 func TestParseTrustpointsErrors(t *testing.T) {
 	id := string(cert.Default().PEM())
 	for name, out := range map[string]string{
-		"damaged fixture": read(t, filepath.Join(fixtures, "trustpoint_damaged.txt")),
+		"damaged fixture": platformtest.Read(t, filepath.Join(fixtures, "trustpoint_damaged.txt")),
 		"cut short":       "Trustpoint Name: A\n" + id[:300],
 		"begin twice":     "Trustpoint Name: A\n" + id[:300] + "\n" + id,
 		"garbage body":    "Trustpoint Name: A\n-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
@@ -110,46 +94,20 @@ func TestParseTrustpointsErrors(t *testing.T) {
 }
 
 func TestCaptures(t *testing.T) {
-	want := map[string]bool{"fpr4120-chassis-a": true, "fp9300-chassis-b": false}
-	versions, _ := filepath.Glob("../../../testdata/captures/*/show_version.txt")
-	seen := 0
-	for _, v := range versions {
-		dir := filepath.Dir(v)
-		f, err := detect.ParseVersion(read(t, v))
-		if err != nil || f.Platform != detect.FXOS {
-			continue
+	for dev, tr := range platformtest.Captures(t, detect.FXOS, TrustCommand, ParseTrustpoints,
+		map[string]bool{"fpr4120-chassis-a": true, "fp9300-chassis-b": false}) {
+		if !tr.QuoVadisPresent {
+			t.Errorf("%s: %+v", dev, tr)
 		}
-		seen++
-		certs, err := ParseTrustpoints(detect.CleanCapture(read(t, filepath.Join(dir, "show_trustpoint.txt")), "show trustpoint"))
-		if err != nil {
-			t.Errorf("%s: %v", dir, err)
-			continue
-		}
-		if tr := detect.Evaluate(certs, nil); tr.CAPresent != want[filepath.Base(dir)] || !tr.QuoVadisPresent {
-			t.Errorf("%s: %+v", dir, tr)
-		}
-	}
-	if seen != len(want) {
-		t.Errorf("%d FXOS captures, want %d", seen, len(want))
 	}
 }
 
 func FuzzParseTrustpoints(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(fixtures, "*.txt"))
-	for _, p := range files {
-		f.Add(read(f, p))
-	}
+	platformtest.SeedFuzz(f, fixtures)
 	f.Add("Name: x\n>" + string(cert.QuoVadis().PEM()))
 	f.Fuzz(func(t *testing.T, out string) {
-		certs, err := ParseTrustpoints(out)
-		if err != nil {
-			return
+		if certs, err := ParseTrustpoints(out); err == nil {
+			platformtest.CheckCerts(t, certs, func(c detect.Cert) bool { return c.Serial != "" && len(c.SHA1) == 40 })
 		}
-		for _, c := range certs {
-			if c.Serial == "" || len(c.SHA1) != 40 {
-				t.Fatalf("cert without serial or SHA-1: %+v", c)
-			}
-		}
-		detect.Evaluate(certs, nil)
 	})
 }

@@ -14,13 +14,10 @@ import (
 )
 
 // Driver is the IOS XE platform.
-type Driver struct{}
+type Driver struct{ platform.CLIBase }
 
 // ID implements platform.Driver.
 func (Driver) ID() string { return "iosxe" }
-
-// CLI implements platform.Driver.
-func (Driver) CLI() bool { return true }
 
 // Methods implements platform.Driver.
 func (Driver) Methods() []record.Method {

@@ -15,13 +15,10 @@ import (
 )
 
 // Driver is the IOS XR platform.
-type Driver struct{}
+type Driver struct{ platform.CLIBase }
 
 // ID implements platform.Driver.
 func (Driver) ID() string { return "iosxr" }
-
-// CLI implements platform.Driver.
-func (Driver) CLI() bool { return true }
 
 // Methods implements platform.Driver.
 func (Driver) Methods() []record.Method {

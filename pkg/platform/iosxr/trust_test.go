@@ -2,54 +2,24 @@ package iosxr
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 )
 
 const fixtures = "../../../testdata/parsers/trust/iosxr"
 
-func read(t testing.TB, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func TestParseTrustpoolFixtures(t *testing.T) {
-	for file, want := range map[string]struct {
-		n           int
-		present, qv bool
-		store       string
-	}{
-		"trustpool_present.txt":       {26, true, true, "Trustpool: Built-In"},
-		"trustpool_absent.txt":        {23, false, true, ""},
-		"trustpool_decoys.txt":        {2, false, false, ""},
-		"certificates_trustpoint.txt": {2, true, false, "Trustpool"},
-	} {
-		certs, err := ParseTrustpool(read(t, filepath.Join(fixtures, file)))
-		if err != nil {
-			t.Errorf("%s: %v", file, err)
-			continue
-		}
-		tr := detect.Evaluate(certs, nil)
-		if len(certs) != want.n || tr.CAPresent != want.present || tr.QuoVadisPresent != want.qv {
-			t.Errorf("%s: %d certs, present=%v quovadis=%v; want %d %v %v", file, len(certs), tr.CAPresent, tr.QuoVadisPresent, want.n, want.present, want.qv)
-		}
-		if tr.CA != nil && tr.CA.Store != want.store {
-			t.Errorf("%s: store %q, want %q", file, tr.CA.Store, want.store)
-		}
-		for i, c := range certs {
-			if c.Serial == "" || len(c.SHA1) != 40 || c.Subject == "" || c.Issuer == "" || c.Store == "" {
-				t.Errorf("%s: cert %d incomplete: %+v", file, i, c)
-			}
-		}
-	}
-	certs, _ := ParseTrustpool(read(t, filepath.Join(fixtures, "trustpool_present.txt")))
+	got := platformtest.Fixtures(t, fixtures, ParseTrustpool, map[string]platformtest.Want{
+		"trustpool_present.txt":       {N: 26, Present: true, QuoVadis: true, Store: "Trustpool: Built-In"},
+		"trustpool_absent.txt":        {N: 23, QuoVadis: true},
+		"trustpool_decoys.txt":        {N: 2},
+		"certificates_trustpoint.txt": {N: 2, Present: true, Store: "Trustpool"},
+	}, func(c detect.Cert) bool {
+		return c.Serial != "" && len(c.SHA1) == 40 && c.Subject != "" && c.Issuer != "" && c.Store != ""
+	})
+	certs := got["trustpool_present.txt"]
 	if last := certs[len(certs)-1]; last.Store != "Trustpool: Downloaded" {
 		t.Errorf("second group: store %q", last.Store)
 	}
@@ -105,49 +75,19 @@ func TestParseTrustpoolErrors(t *testing.T) {
 }
 
 func TestCaptures(t *testing.T) {
-	want := map[string]bool{"ncs5500-core-01": false}
-	versions, _ := filepath.Glob("../../../testdata/captures/*/show_version.txt")
-	seen := 0
-	for _, v := range versions {
-		dir := filepath.Dir(v)
-		f, err := detect.ParseVersion(read(t, v))
-		if err != nil || f.Platform != detect.IOSXR {
-			continue
+	for dev, tr := range platformtest.Captures(t, detect.IOSXR, TrustCommand, ParseTrustpool,
+		map[string]bool{"ncs5500-core-01": false}) {
+		if !tr.QuoVadisPresent {
+			t.Errorf("%s: %+v", dev, tr)
 		}
-		seen++
-		out := detect.CleanCapture(read(t, filepath.Join(dir, "show_crypto_ca_trustpool.txt")), "show crypto ca trustpool")
-		certs, err := ParseTrustpool(out)
-		if err != nil {
-			t.Errorf("%s: %v", dir, err)
-			continue
-		}
-		if tr := detect.Evaluate(certs, nil); tr.CAPresent != want[filepath.Base(dir)] || !tr.QuoVadisPresent {
-			t.Errorf("%s: %+v", dir, tr)
-		}
-	}
-	if seen != len(want) {
-		t.Errorf("%d IOS XR captures, want %d", seen, len(want))
 	}
 }
 
 func FuzzParseTrustpool(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(fixtures, "*.txt"))
-	for _, p := range files {
-		f.Add(read(f, p))
-	}
+	platformtest.SeedFuzz(f, fixtures)
 	f.Fuzz(func(t *testing.T, out string) {
-		certs, err := ParseTrustpool(out)
-		if err != nil {
-			return
+		if certs, err := ParseTrustpool(out); err == nil {
+			platformtest.CheckCerts(t, certs, nil)
 		}
-		for _, c := range certs {
-			if c.Serial == "" && c.SHA1 == "" {
-				t.Fatalf("cert without serial or SHA-1: %+v", c)
-			}
-			if c.SHA1 != "" && len(c.SHA1) != 40 {
-				t.Fatalf("bad SHA-1 %q", c.SHA1)
-			}
-		}
-		detect.Evaluate(certs, nil)
 	})
 }
