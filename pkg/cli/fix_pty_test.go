@@ -214,10 +214,12 @@ func exitCode(t *testing.T, cmd *exec.Cmd, term *ptyTerm) int {
 // does from a laptop, with no password in the environment: it asks for the
 // password (and, when the device wants it, the enable password) without
 // echo, shows the plan, asks [y/N], and on "y" fixes the device and prints
-// the proof. Neither password appears anywhere on the terminal.
+// the proof. Neither password appears anywhere on the terminal, nor in
+// the transcripts, although this device echoes what is typed at its
+// password prompt.
 func TestFixOnTerminal(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, fromDefault(t, "ie3400-dock-01"), "")
+	l := startLab(t, fromDefault(t, "ie3400-dock-01", func(s *devsim.Spec) { s.Faults.EchoPasswords = true }), "")
 	cmd, j := l.fixCmd(t, "ie3400-dock-01")
 	term := startPTY(t, cmd)
 
@@ -256,6 +258,25 @@ func TestFixOnTerminal(t *testing.T) {
 	for _, pw := range []string{labPassword, labEnable} {
 		if strings.Contains(out, pw) {
 			t.Errorf("a password was echoed or printed on the terminal:\n%s", out)
+		}
+	}
+
+	logs, _ := filepath.Glob(filepath.Join(l.dir, "transcripts", "*", "*.log"))
+	if len(logs) == 0 {
+		t.Fatal("no transcript written")
+	}
+	for _, p := range logs {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, pw := range []string{labPassword, labEnable} {
+			if strings.Contains(string(b), pw) {
+				t.Errorf("%s holds a password the device echoed", p)
+			}
+		}
+		if !strings.Contains(string(b), "********") {
+			t.Errorf("%s: the echoed enable password was not redacted (no mask found)", p)
 		}
 	}
 

@@ -15,6 +15,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/plan"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/secret"
 	"github.com/trustfix/trustfix/pkg/session"
 )
 
@@ -82,8 +83,19 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	deadline := started.Add(dev.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	w, closeT, path := r.transcript(dev, rec.Attempts)
+	red := secret.NewRedactor(dev.Password, dev.EnablePassword)
+	w, closeT, path := r.transcript(dev, rec.Attempts, red)
 	defer closeT()
+	ask := r.AskEnable
+	if ask != nil {
+		// A password typed at a prompt is redacted before it is sent: a
+		// device may echo it.
+		ask = func() (secret.Secret, error) {
+			s, err := r.AskEnable()
+			red.Add(s)
+			return s, err
+		}
+	}
 	rec.Transcript = path
 	want := dev.Platform
 	if want == "" {
@@ -98,7 +110,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
 			Password: dev.Password, EnablePassword: dev.EnablePassword,
 			HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
-			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: r.AskEnable,
+			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
 		}, session.Options{
 			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 			Transcript: w, ReadDelay: r.ReadDelay,

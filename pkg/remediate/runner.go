@@ -100,8 +100,8 @@ func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a Att
 }
 
 // transcript opens the device's transcript (0600), appending across
-// attempts, behind a writer that redacts the device's secrets.
-func (r *Runner) transcript(dev inventory.Device, n int) (io.Writer, func(), string) {
+// attempts, behind a writer that redacts red's secrets.
+func (r *Runner) transcript(dev inventory.Device, n int, red *secret.Redactor) (io.Writer, func(), string) {
 	if r.TranscriptDir == "" {
 		return nil, func() {}, ""
 	}
@@ -119,7 +119,6 @@ func (r *Runner) transcript(dev inventory.Device, n int) (io.Writer, func(), str
 		r.log().Warn("transcript", zap.String("device", dev.Name), zap.Error(err))
 		return nil, func() {}, ""
 	}
-	red := secret.NewRedactor(dev.Password, dev.EnablePassword)
 	w := red.Writer(f)
 	fmt.Fprintf(w, "\n===== trustfix %s %s attempt %d %s =====\n", mode(r.Apply), dev.Name, n, r.now().UTC().Format(time.RFC3339))
 	return w, func() {
