@@ -58,7 +58,7 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	prog := newProgress(env, log, "plan", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
-		OnStart: func(inventory.Device) {}, OnDone: prog.done,
+		OnStart: func(inventory.Device) { prog.start() }, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
 	recs := inOrder(devs, sum.Records)
