@@ -28,7 +28,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/journal"
