@@ -102,15 +102,15 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	}
 	if rs.resumed {
 		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped)",
-			len(devs)-len(rs.todo), len(rs.todo), len(rs.interrupted)),
-			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.todo)), zap.Int("todo", len(rs.todo)), zap.Int("interrupted", len(rs.interrupted)))
+			len(devs)-len(rs.Todo), len(rs.Todo), len(rs.Interrupted)),
+			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.Todo)), zap.Int("todo", len(rs.Todo)), zap.Int("interrupted", len(rs.Interrupted)))
 	}
 	transcripts := opts.Transcripts
 	if transcripts == "" {
 		transcripts = opts.Journal + ".d"
 	}
 	if !opts.Yes {
-		ok, err := planAndConfirm(ctx, env, opts, inv, rs.todo, ca)
+		ok, err := planAndConfirm(ctx, env, opts, inv, rs.Todo, ca)
 		if err != nil || !ok {
 			if err == nil {
 				fmt.Fprintln(env.Err, "trustfix: nothing applied")
@@ -119,22 +119,22 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		}
 	}
 	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
-		BeforeChange: j.Append, Interrupted: func(name string) bool { return rs.interrupted[name] }}
-	prog := newProgress(env, log, "apply", len(rs.todo))
+		BeforeChange: j.Append, Interrupted: func(name string) bool { return rs.Interrupted[name] }}
+	prog := newProgress(env, log, "apply", len(rs.Todo))
 	// The second signal cancels env.Hard: say so at once, the devices in
 	// flight take a moment to back out.
 	defer context.AfterFunc(env.Hard, prog.aborting)()
-	sum := fleet.Run(ctx, env.Hard, rs.todo, runner.Device, fleet.Options{
+	sum := fleet.Run(ctx, env.Hard, rs.Todo, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
 		Canary: opts.Canary, MaxFailures: opts.MaxFailures,
 		OnStart: func(inventory.Device) { prog.start() }, OnAttempt: j.Append, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
-	recs := inOrder(rs.todo, sum.Records)
+	recs := inOrder(rs.Todo, sum.Records)
 	if rs.resumed {
 		// The final word covers the whole journal, as `trustfix report`
 		// does: what this run did, and what earlier runs left.
-		recs = resumed(devs, sum.Records, rs.last)
+		recs = resumed(devs, sum.Records, rs.Last)
 	}
 	if err := report.Render(env.Out, opts.Output, recs, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
@@ -154,22 +154,15 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 
 // resumeState is what an existing journal says about this run.
 type resumeState struct {
-	resumed     bool
-	todo        []inventory.Device       // the devices to run
-	interrupted map[string]bool          // changed, or being changed, when a run stopped
-	last        map[string]record.Record // each journaled device's last record
-	problems    []journal.Problem        // lines skipped (a write cut short by a crash)
+	journal.Resumed
+	resumed  bool
+	problems []journal.Problem // lines skipped (a write cut short by a crash)
 }
 
-// resumeFilter refuses to mix runs in one journal and, with --resume,
-// drops the devices whose last record is remediated or already-compliant,
-// and names those an earlier run may have changed without saving: the
-// last record is in-progress (the run stopped while changing it), or
-// failed once the change had begun (import, verify or save: e.g. the
-// connection was lost after the import). remediate saves such a device
-// if it now holds the CA, and changes it again only if it does not.
+// resumeFilter reads the journal: a journal that holds records needs
+// --resume, and then journal.Resume says what is left to do.
 func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInfo) (resumeState, error) {
-	rs := resumeState{todo: devs}
+	rs := resumeState{Resumed: journal.Resumed{Todo: devs}}
 	recs, problems, err := journal.Read(opts.Journal)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return rs, err
@@ -181,40 +174,11 @@ func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInf
 	if !opts.Resume {
 		return rs, inputErrf("%s already holds %d records: use --resume to continue that run, or a new journal", opts.Journal, len(recs))
 	}
-	if err := journal.CheckRun(recs, *run); err != nil {
+	if rs.Resumed, err = journal.Resume(recs, devs, *run); err != nil {
 		return rs, inputErr(err)
 	}
 	rs.resumed = true
-	rs.last = journal.LastByDevice(recs)
-	rs.interrupted = map[string]bool{}
-	rs.todo = nil
-	for _, d := range devs {
-		r, ok := rs.last[d.Name]
-		if ok && journal.Done(r) {
-			continue
-		}
-		if ok && changeBegun(r) {
-			rs.interrupted[d.Name] = true
-		}
-		rs.todo = append(rs.todo, d)
-	}
 	return rs, nil
-}
-
-// changeBegun reports whether a device's last record leaves it possibly
-// changed but not saved.
-func changeBegun(r record.Record) bool {
-	switch {
-	case r.Outcome == record.InProgress:
-		return true
-	case r.Outcome != record.Failed:
-		return false
-	}
-	switch r.Stage {
-	case remediate.StageImport, remediate.StageVerify, remediate.StageSave:
-		return true
-	}
-	return false
 }
 
 // resumed is the final output of a resumed run: for every selected device

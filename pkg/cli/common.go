@@ -14,7 +14,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/report"
 )
 
 // fleetFlags are shared by plan and apply.
@@ -138,7 +137,7 @@ func inOrder(devs []inventory.Device, recs []record.Record) []record.Record {
 
 func anyFailure(recs []record.Record) bool {
 	for _, r := range recs {
-		if report.IsFailure(r) {
+		if r.Failed() {
 			return true
 		}
 	}

@@ -218,7 +218,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		}
 	}
 	printProof(env, ca, rec)
-	if rec.Outcome != record.Remediated && rec.Outcome != record.AlreadyCompliant {
+	if !rec.Done() {
 		return errDevicesFailed
 	}
 	return nil
@@ -226,7 +226,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 
 func fixVerdict(env *Env, r record.Record) error {
 	fmt.Fprintf(env.Out, "%s: %s: %s\n", r.Name, r.Verdict, firstNonEmpty(r.Error, r.Reason))
-	if report.IsFailure(r) {
+	if r.Failed() {
 		return errDevicesFailed
 	}
 	return nil

@@ -11,7 +11,6 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/report"
 )
 
 // progress shows a run as it goes: a live bar on a terminal (done/total,
@@ -62,7 +61,7 @@ func (p *progress) done(r record.Record) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.finished++
-	if report.IsFailure(r) {
+	if r.Failed() {
 		p.failures++
 	}
 	if p.bar != nil {

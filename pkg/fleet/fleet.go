@@ -11,12 +11,10 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/remediate"
-	"github.com/trustfix/trustfix/pkg/report"
 )
 
 // Work runs one attempt at one device.
-type Work func(ctx context.Context, dev inventory.Device, attempt int) remediate.Attempt
+type Work func(ctx context.Context, dev inventory.Device, attempt int) record.Attempt
 
 // Options tune a run.
 type Options struct {
@@ -167,7 +165,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			if opt.OnDone != nil {
 				opt.OnDone(r.rec)
 			}
-			failed := report.IsFailure(r.rec)
+			failed := r.rec.Failed()
 			if failed {
 				sum.Failures++
 				if completed <= canary {
@@ -195,7 +193,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 	return sum
 }
 
-// attempts runs a device, retrying only what remediate marks retryable,
+// attempts runs a device, retrying only what work marks retryable,
 // never once the run is stopping (a stop, or launch cancelled by the first
 // signal, which the main loop may not have seen yet).
 func attempts(launch, hard context.Context, stopping <-chan struct{}, d inventory.Device, work Work, opt Options) result {

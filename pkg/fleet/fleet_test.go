@@ -15,7 +15,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/remediate"
 )
 
 // These tests drive fleet.Run with a fake Work: the pool, the group limits,
@@ -41,15 +40,15 @@ func numbered(n int) []inventory.Device {
 	return devices(names...)
 }
 
-func ok(dev inventory.Device, n int) remediate.Attempt {
-	return remediate.Attempt{Record: record.Record{Name: dev.Name, Outcome: record.Remediated, Verdict: record.Remediate, Attempts: n}}
+func ok(dev inventory.Device, n int) record.Attempt {
+	return record.Attempt{Record: record.Record{Name: dev.Name, Outcome: record.Remediated, Verdict: record.Remediate, Attempts: n}}
 }
 
 // okWork remediates every device at the first attempt.
-func okWork(_ context.Context, dev inventory.Device, n int) remediate.Attempt { return ok(dev, n) }
+func okWork(_ context.Context, dev inventory.Device, n int) record.Attempt { return ok(dev, n) }
 
-func failed(dev inventory.Device, n int, retryable bool) remediate.Attempt {
-	a := remediate.Attempt{Record: record.Record{Name: dev.Name, Outcome: record.Failed, Attempts: n}, Retryable: retryable}
+func failed(dev inventory.Device, n int, retryable bool) record.Attempt {
+	a := record.Attempt{Record: record.Record{Name: dev.Name, Outcome: record.Failed, Attempts: n}, Retryable: retryable}
 	if retryable {
 		a.Record.Verdict = record.Unreachable
 	} else {
@@ -155,7 +154,7 @@ func (g *gatedWork) options(opt fleet.Options) fleet.Options {
 	return opt
 }
 
-func (g *gatedWork) work(ctx context.Context, dev inventory.Device, n int) remediate.Attempt {
+func (g *gatedWork) work(ctx context.Context, dev inventory.Device, n int) record.Attempt {
 	g.mu.Lock()
 	g.active++
 	g.peak = max(g.peak, g.active)
@@ -314,7 +313,7 @@ func TestOrderIsListOrderAndGroupLimitsPassOver(t *testing.T) {
 	devs = devices("a", "b", "c", "d")
 	devs[0].Groups, devs[1].Groups = []string{"g"}, []string{"g"}
 	aDone := make(chan struct{})
-	work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+	work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 		switch d.Name {
 		case "a":
 			<-aDone
@@ -337,7 +336,7 @@ func TestRetriesOnlyRetryableWithBackoff(t *testing.T) {
 	var mu sync.Mutex
 	calls := map[string]int{}
 	var attempts []string
-	work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+	work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 		mu.Lock()
 		calls[d.Name]++
 		mu.Unlock()
@@ -410,7 +409,7 @@ func TestDefaultBackoffIsOneSecond(t *testing.T) {
 	devs[0].Retries = 1
 	var got []time.Duration
 	opt := fleet.Options{Sleep: func(ctx context.Context, d time.Duration) error { got = append(got, d); return nil }}
-	run(t, devs, func(_ context.Context, d inventory.Device, n int) remediate.Attempt { return failed(d, n, true) }, opt)
+	run(t, devs, func(_ context.Context, d inventory.Device, n int) record.Attempt { return failed(d, n, true) }, opt)
 	if len(got) != 1 || got[0] < time.Second || got[0] > 1500*time.Millisecond {
 		t.Errorf("waits %v, want one in [1s, 1.5s]", got)
 	}
@@ -429,7 +428,7 @@ func TestNoRetryAfterStop(t *testing.T) {
 			hard, abort := context.WithCancel(context.Background())
 			defer abort()
 			var calls atomic.Int32
-			work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+			work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 				switch d.Name {
 				case "flaky":
 					calls.Add(1)
@@ -487,7 +486,7 @@ func TestOnAttemptErrorStopsTheRun(t *testing.T) {
 	opt := ev.options(fleet.Options{Concurrency: 1})
 	var calls int
 	opt.OnAttempt = func(r record.Record) error { return errors.New("disk full") }
-	work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+	work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 		calls++
 		return failed(d, n, true) // retryable, but an unjournaled attempt is not retried
 	}
@@ -508,7 +507,7 @@ func TestOnAttemptErrorStopsTheRun(t *testing.T) {
 
 func TestCanary(t *testing.T) {
 	fails := func(bad ...string) fleet.Work {
-		return func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+		return func(_ context.Context, d inventory.Device, n int) record.Attempt {
 			if slices.Contains(bad, d.Name) {
 				return failed(d, n, false)
 			}
@@ -584,7 +583,7 @@ func TestCanaryIsTheFirstNDevicesDespiteGroupLimits(t *testing.T) {
 
 func TestMaxFailures(t *testing.T) {
 	bad := func(bad ...string) fleet.Work {
-		return func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+		return func(_ context.Context, d inventory.Device, n int) record.Attempt {
 			if slices.Contains(bad, d.Name) {
 				return failed(d, n, d.Name == "d02") // retryable or not, a failure counts once
 			}
@@ -617,7 +616,7 @@ func TestMaxFailures(t *testing.T) {
 		// c=3: d01 fails while d02 and d03 are still running; they finish
 		// and are recorded, nothing else starts.
 		release := make(chan struct{})
-		work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+		work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 			if d.Name == "d01" {
 				return failed(d, n, false)
 			}
@@ -653,7 +652,7 @@ func TestFirstSignalLetsInFlightFinish(t *testing.T) {
 	defer stop()
 	release := make(chan struct{})
 	var hardErr atomic.Value
-	work := func(ctx context.Context, d inventory.Device, n int) remediate.Attempt {
+	work := func(ctx context.Context, d inventory.Device, n int) record.Attempt {
 		if d.Name == "d03" {
 			stop()
 		}
@@ -691,7 +690,7 @@ func TestFirstSignalLetsInFlightFinish(t *testing.T) {
 func TestNoLaunchAfterSignalEvenWhenADeviceFinishesAtOnce(t *testing.T) {
 	for i := range 200 {
 		launch, stop := context.WithCancel(context.Background())
-		work := func(_ context.Context, d inventory.Device, n int) remediate.Attempt {
+		work := func(_ context.Context, d inventory.Device, n int) record.Attempt {
 			stop() // the signal arrives as this device finishes
 			return ok(d, n)
 		}
@@ -721,7 +720,7 @@ func TestSecondSignalReachesWork(t *testing.T) {
 	hard, abort := context.WithCancel(context.Background())
 	defer abort()
 	entered := make(chan struct{}, 2)
-	work := func(ctx context.Context, d inventory.Device, n int) remediate.Attempt {
+	work := func(ctx context.Context, d inventory.Device, n int) record.Attempt {
 		entered <- struct{}{}
 		<-ctx.Done() // a device that only ends when told to back out
 		a := failed(d, n, true)

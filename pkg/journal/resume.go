@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -38,10 +39,41 @@ func Latest(recs []record.Record) []record.Record {
 	return out
 }
 
-// Done reports whether a resume may skip the device: its last attempt left
-// it with the CA installed.
-func Done(r record.Record) bool {
-	return r.Outcome == record.Remediated || r.Outcome == record.AlreadyCompliant
+// Resumed is what a journal says about the run being resumed.
+type Resumed struct {
+	// Todo are the devices to run, in the order given.
+	Todo []inventory.Device
+	// Interrupted names the devices an earlier run may have changed without
+	// saving (record.Record.ChangeBegun): the runner saves such a device if
+	// it now holds the CA, and changes it again only if it does not.
+	Interrupted map[string]bool
+	// Last is each journaled device's last record.
+	Last map[string]record.Record
+}
+
+// Resume refuses to mix runs in one journal (CheckRun) and, for the
+// devices of this run, drops those whose last record is done
+// (record.Record.Done) and names those an earlier run may have changed
+// without saving. An empty journal resumes nothing: every device is to do.
+func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (Resumed, error) {
+	if len(recs) == 0 {
+		return Resumed{Todo: devs}, nil
+	}
+	if err := CheckRun(recs, run); err != nil {
+		return Resumed{}, err
+	}
+	rs := Resumed{Interrupted: map[string]bool{}, Last: LastByDevice(recs)}
+	for _, d := range devs {
+		r, ok := rs.Last[d.Name]
+		if ok && r.Done() {
+			continue
+		}
+		if ok && r.ChangeBegun() {
+			rs.Interrupted[d.Name] = true
+		}
+		rs.Todo = append(rs.Todo, d)
+	}
+	return rs, nil
 }
 
 // CheckRun refuses to resume from a journal written for another inventory

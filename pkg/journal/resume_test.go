@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -23,14 +24,48 @@ func TestLastByDeviceAndLatest(t *testing.T) {
 	}
 }
 
-func TestDone(t *testing.T) {
-	for o, want := range map[record.Outcome]bool{
-		record.Remediated: true, record.AlreadyCompliant: true,
-		record.Failed: false, record.Skipped: false, "": false,
-	} {
-		if got := Done(record.Record{Outcome: o}); got != want {
-			t.Errorf("Done(%q) = %v, want %v", o, got, want)
-		}
+// TestResume: done devices are dropped, devices whose change began are
+// named, devices the journal never saw run, and a journal of another run
+// is refused before anything is decided.
+func TestResume(t *testing.T) {
+	run := record.RunInfo{ID: "run-2", Inventory: "inv", CAFingerprint: "ca"}
+	at := func(name string, o record.Outcome, st record.Stage) record.Record {
+		return record.Record{Name: name, Outcome: o, Stage: st, Run: &record.RunInfo{ID: "run-1", Inventory: "inv", CAFingerprint: "ca"}}
+	}
+	devs := []inventory.Device{{Name: "done"}, {Name: "ok"}, {Name: "cut"}, {Name: "lost"}, {Name: "refused"}, {Name: "new"}}
+	recs := []record.Record{
+		at("done", record.InProgress, record.StageImport), at("done", record.Remediated, record.StageDone),
+		at("ok", record.AlreadyCompliant, record.StageDetect),
+		at("cut", record.InProgress, record.StageImport),
+		at("lost", record.Failed, record.StageVerify),
+		at("refused", record.Failed, record.StageConnect),
+	}
+	rs, err := Resume(recs, devs, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var todo []string
+	for _, d := range rs.Todo {
+		todo = append(todo, d.Name)
+	}
+	if got := strings.Join(todo, " "); got != "cut lost refused new" {
+		t.Errorf("todo %q, want cut lost refused new", got)
+	}
+	if len(rs.Interrupted) != 2 || !rs.Interrupted["cut"] || !rs.Interrupted["lost"] {
+		t.Errorf("interrupted %v, want cut and lost", rs.Interrupted)
+	}
+	if rs.Last["done"].Outcome != record.Remediated || len(rs.Last) != 5 {
+		t.Errorf("last %v", rs.Last)
+	}
+
+	empty, err := Resume(nil, devs, run)
+	if err != nil || len(empty.Todo) != len(devs) || empty.Last != nil {
+		t.Errorf("empty journal: %+v, %v; want every device to do", empty, err)
+	}
+	other := run
+	other.CAFingerprint = "another"
+	if _, err := Resume(recs, devs, other); !errors.Is(err, ErrRunMismatch) {
+		t.Errorf("another CA: %v, want ErrRunMismatch", err)
 	}
 }
 

@@ -93,7 +93,7 @@ type Record struct {
 
 	// Apply-only fields.
 	Outcome    Outcome    `json:"outcome,omitempty"`
-	Stage      string     `json:"stage,omitempty"` // how far the device got: connect, detect, import, verify, save, done
+	Stage      Stage      `json:"stage,omitempty"` // how far the device got
 	Fallback   string     `json:"fallback,omitempty"`
 	Proof      *Proof     `json:"proof,omitempty"`
 	Started    *time.Time `json:"started,omitempty"`

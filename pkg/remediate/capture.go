@@ -33,7 +33,7 @@ func (c Captures) Show(cmd string) (string, error) {
 // Captured plans one device from its capture folder, with the same
 // detection and decision as a live plan.
 func (r *Runner) Captured(dir, name string, prefs platform.Prefs) record.Record {
-	a := Attempt{Record: record.Record{Name: name, Platform: "auto", Run: r.Run}}
+	a := record.Attempt{Record: record.Record{Name: name, Platform: "auto", Run: r.Run}}
 	r.detect(&a, Captures{Dir: dir}, nil, "auto", prefs)
 	return a.Record
 }

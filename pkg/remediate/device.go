@@ -38,7 +38,7 @@ func (r *Runner) appliance(rec *record.Record, d platform.Driver, dev inventory.
 	}
 	rec.Advisory = in.Advisory
 	r.decide(rec, plan.Decide(in))
-	rec.Stage = StageDetect
+	rec.Stage = record.StageDetect
 }
 
 // decide copies a decision into the record and, for apply, sets the
@@ -62,22 +62,22 @@ func (r *Runner) decide(rec *record.Record, dec plan.Decision) {
 	}
 }
 
-func (r *Runner) fail(a *Attempt, stage string, err error) {
+func (r *Runner) fail(a *record.Attempt, stage record.Stage, err error) {
 	v, retry := classify(err)
 	a.Record.Stage = stage
 	if a.Record.Verdict == "" || a.Record.Verdict == record.Remediate {
-		if stage == StageConnect || stage == StageDetect {
+		if stage == record.StageConnect || stage == record.StageDetect {
 			a.Record.Verdict = v
 		}
 	}
 	a.Record.Error = err.Error()
-	a.Retryable = retry && (stage == StageConnect || stage == StageDetect)
+	a.Retryable = retry && (stage == record.StageConnect || stage == record.StageDetect)
 	if r.Apply {
 		a.Record.Outcome = record.Failed
 	}
 }
 
-func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, started time.Time) {
+func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Device, started time.Time) {
 	rec := &a.Record
 	log := r.log().With(zap.String("device", dev.Name))
 	deadline := started.Add(dev.Timeout)
@@ -101,7 +101,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	if want == "" {
 		want = "auto"
 	}
-	rec.Stage = StageConnect
+	rec.Stage = record.StageConnect
 	// open logs in, within the same deadline and into the same transcript:
 	// once for the attempt, and again only to check a device whose
 	// connection was lost while it was being changed.
@@ -119,12 +119,12 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	}
 	sess, err := open(want)
 	if err != nil {
-		r.fail(a, StageConnect, fmt.Errorf("connect: %w", err))
+		r.fail(a, record.StageConnect, fmt.Errorf("connect: %w", err))
 		return
 	}
 	defer sess.Close()
 	sh := guard(sess, r.Hard)
-	rec.Stage = StageDetect
+	rec.Stage = record.StageDetect
 	drv, st, dec, ok := r.detect(a, sh, sess.Use, want, Prefs(dev))
 	if rec.Hostname == "" {
 		rec.Hostname = sess.Hostname() // XR and FXOS print it only in the prompt
@@ -144,11 +144,11 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 
 // detect reads show version and the trust store and decides. use switches
 // a live session to the detected platform (nil for captures).
-func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, want string, prefs platform.Prefs) (platform.Driver, platform.State, plan.Decision, bool) {
+func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(string) error, want string, prefs platform.Prefs) (platform.Driver, platform.State, plan.Decision, bool) {
 	rec := &a.Record
 	out, err := rd.Show("show version")
 	if err != nil {
-		r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+		r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 		return nil, platform.State{}, plan.Decision{}, false
 	}
 	var facts detect.Facts
@@ -158,7 +158,7 @@ func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, 
 		facts, err = detect.ParseVersionAs(want, out)
 	}
 	if err != nil {
-		r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+		r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 		rec.Verdict = record.Error
 		return nil, platform.State{}, plan.Decision{}, false
 	}
@@ -176,13 +176,13 @@ func (r *Runner) detect(a *Attempt, rd platform.Reader, use func(string) error, 
 		}
 		if want == "auto" && use != nil {
 			if err := use(facts.Platform); err != nil {
-				r.fail(a, StageDetect, fmt.Errorf("detect: %w", err))
+				r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 				return nil, platform.State{}, plan.Decision{}, false
 			}
 		}
 		st, err := in.Driver.Detect(rd, r.CA, in.Prefs)
 		if err != nil {
-			r.fail(a, StageDetect, fmt.Errorf("detect trust store: %w", err))
+			r.fail(a, record.StageDetect, fmt.Errorf("detect trust store: %w", err))
 			return nil, platform.State{}, plan.Decision{}, false
 		}
 		in.State = &st
@@ -220,15 +220,15 @@ func withNotes(reason string, notes []string) string {
 
 // apply runs the sequence, verifies by detecting again, and saves. It
 // returns the error that failed the device (already in the record).
-func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) error {
+func (r *Runner) apply(ctx context.Context, a *record.Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) error {
 	rec := &a.Record
 	prefs := Prefs(dev)
-	rec.Stage = StageImport
+	rec.Stage = record.StageImport
 	if r.BeforeChange != nil {
 		intent := *rec
 		intent.Outcome = record.InProgress
 		if err := r.BeforeChange(intent); err != nil {
-			r.fail(a, StageImport, fmt.Errorf("not changed: the journal could not record the intent: %w", err))
+			r.fail(a, record.StageImport, fmt.Errorf("not changed: the journal could not record the intent: %w", err))
 			return nil // nothing was sent
 		}
 	}
@@ -242,28 +242,28 @@ func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv p
 	}
 	rec.Method, rec.Persistent = res.Method, record.Bool(res.Persistent)
 	if err != nil {
-		r.fail(a, StageImport, fmt.Errorf("import: %w", err))
+		r.fail(a, record.StageImport, fmt.Errorf("import: %w", err))
 		return err
 	}
-	rec.Stage = StageVerify
+	rec.Stage = record.StageVerify
 	after, err := drv.Detect(sh, r.CA, prefs)
 	if err != nil {
-		r.fail(a, StageVerify, fmt.Errorf("verify: %w", err))
+		r.fail(a, record.StageVerify, fmt.Errorf("verify: %w", err))
 		return err
 	}
 	if !after.Trust.CAPresent {
 		err := fmt.Errorf("verify: the device accepted the import but does not list %s; configuration not saved", r.CA.CommonName())
-		r.fail(a, StageVerify, err)
+		r.fail(a, record.StageVerify, err)
 		return err
 	}
 	rec.CAPresent = record.Bool(true)
 	rec.Proof = proof(after.Trust.CA)
-	rec.Stage = StageSave
+	rec.Stage = record.StageSave
 	if err := drv.Save(sh); err != nil {
-		r.fail(a, StageSave, fmt.Errorf("save: the CA is in the running configuration but %w", err))
+		r.fail(a, record.StageSave, fmt.Errorf("save: the CA is in the running configuration but %w", err))
 		return err
 	}
-	rec.Stage = StageDone
+	rec.Stage = record.StageDone
 	rec.Outcome = record.Remediated
 	rec.Error = ""
 	return nil
@@ -282,14 +282,14 @@ func proof(c *detect.Cert) *record.Proof {
 
 // finishInterrupted completes a change a stopped run left unsaved: the CA is
 // in the running configuration (our import), the save never happened.
-func (r *Runner) finishInterrupted(a *Attempt, sh platform.Shell, drv platform.Driver) {
+func (r *Runner) finishInterrupted(a *record.Attempt, sh platform.Shell, drv platform.Driver) {
 	rec := &a.Record
-	rec.Stage = StageSave
+	rec.Stage = record.StageSave
 	if err := drv.Save(sh); err != nil {
-		r.fail(a, StageSave, fmt.Errorf("save after an interrupted run: %w", err))
+		r.fail(a, record.StageSave, fmt.Errorf("save after an interrupted run: %w", err))
 		return
 	}
-	rec.Stage = StageDone
+	rec.Stage = record.StageDone
 	rec.Outcome = record.Remediated
 	rec.Reason = "the previous run stopped after importing; saved now"
 }

@@ -20,7 +20,7 @@ import (
 //     cut short (platform.Recoverer), or says it cannot.
 //
 // Nothing is imported again: a change is never retried.
-func (r *Runner) afterLostConnection(ctx context.Context, a *Attempt, drv platform.Driver, prefs platform.Prefs, cause error, open func(string) (*session.Session, error)) {
+func (r *Runner) afterLostConnection(ctx context.Context, a *record.Attempt, drv platform.Driver, prefs platform.Prefs, cause error, open func(string) (*session.Session, error)) {
 	if !errors.Is(cause, session.ErrClosed) || ctx.Err() != nil || (r.Hard != nil && r.Hard.Err() != nil) {
 		return
 	}
@@ -42,12 +42,12 @@ func (r *Runner) afterLostConnection(ctx context.Context, a *Attempt, drv platfo
 		rec.CAPresent = record.Bool(true)
 		rec.Proof = proof(st.Trust.CA)
 		if err := drv.Save(sh); err != nil {
-			rec.Stage = StageSave
+			rec.Stage = record.StageSave
 			note("logged in again: the CA is in the running configuration, but saving it failed: " + err.Error())
 			return
 		}
 		lost := rec.Error
-		rec.Stage, rec.Outcome, rec.Error = StageDone, record.Remediated, ""
+		rec.Stage, rec.Outcome, rec.Error = record.StageDone, record.Remediated, ""
 		rec.Reason = withNotes(rec.Reason, []string{"the connection was lost (" + lost + "); logged in again, found the CA and saved"})
 		return
 	}

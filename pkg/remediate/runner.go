@@ -23,16 +23,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/session"
 )
 
-// Stages a device goes through; the record says how far it got.
-const (
-	StageConnect = "connect"
-	StageDetect  = "detect"
-	StageImport  = "import"
-	StageVerify  = "verify"
-	StageSave    = "save"
-	StageDone    = "done"
-)
-
 // Runner runs devices. One Runner serves a whole fleet concurrently.
 type Runner struct {
 	Registry *platform.Registry
@@ -61,14 +51,6 @@ type Runner struct {
 	Interrupted func(name string) bool
 }
 
-// Attempt is one try at one device.
-type Attempt struct {
-	Record record.Record
-	// Retryable: it failed before anything on the device could change, for
-	// a reason a new try may not meet (unreachable, dropped, timed out).
-	Retryable bool
-}
-
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
 		return r.Now()
@@ -84,7 +66,7 @@ func (r *Runner) log() *zap.Logger {
 }
 
 // Device runs one attempt (n counts from 1) at dev.
-func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a Attempt) {
+func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a record.Attempt) {
 	started := r.now()
 	a.Record = record.Record{Name: dev.Name, Host: dev.Host, Port: dev.Port, Platform: dev.Platform, Attempts: n, Run: r.Run, Started: &started}
 	defer func() {

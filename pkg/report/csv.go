@@ -56,7 +56,7 @@ func csvRow(r record.Record) []string {
 		optBool(r.CAPresent), string(r.Verdict), string(r.Method), optBool(r.Persistent),
 		notice, affected, fixed,
 		r.Error, string(r.Outcome), optTime(r.Started), optTime(r.Finished), attempts, r.Transcript,
-		r.Serial, optBool(r.QuoVadisPresent), r.Reason, r.Stage, r.Fallback, proof, runID,
+		r.Serial, optBool(r.QuoVadisPresent), r.Reason, string(r.Stage), r.Fallback, proof, runID,
 	}
 }
 

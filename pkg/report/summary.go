@@ -20,9 +20,8 @@ type Summary struct {
 	// and is omitted for a plan.
 	ByOutcome  map[record.Outcome]int    `json:"by_outcome,omitempty"`
 	ByPlatform map[string]PlatformCounts `json:"by_platform"`
-	// Failed names, in record order, the devices that failed: outcome
-	// failed, or for a record without an outcome, verdict unreachable,
-	// auth-failed or error. Non-empty means exit code 2.
+	// Failed names, in record order, the devices that failed
+	// (record.Record.Failed). Non-empty means exit code 2.
 	Failed []string `json:"failed"`
 }
 
@@ -75,25 +74,11 @@ func Summarise(recs []record.Record) Summary {
 			pc.ByOutcome[r.Outcome]++
 		}
 		s.ByPlatform[p] = pc
-		if IsFailure(r) {
+		if r.Failed() {
 			s.Failed = append(s.Failed, r.Name)
 		}
 	}
 	return s
-}
-
-// IsFailure reports whether a record counts against the run (exit code 2):
-// the outcome when there is one, else the verdict. Upgrade-required and
-// unsupported are answers, not failures.
-func IsFailure(r record.Record) bool {
-	if r.Outcome != "" {
-		return r.Outcome == record.Failed || r.Outcome == record.InProgress
-	}
-	switch r.Verdict {
-	case record.Unreachable, record.AuthFailed, record.Error:
-		return true
-	}
-	return false
 }
 
 func verdictOf(r record.Record) record.Verdict {
