@@ -1,31 +1,36 @@
 // Package platforms holds trustfix's scrapligo platform definitions. They
 // are data: prompt patterns, privilege levels and the strings that mark a
-// command as failed, one YAML file per platform.
+// command as failed, one YAML file per platform, embedded. A platform's
+// Spec (pkg/platform) names its file; session loads the bytes.
 package platforms
 
 import (
 	"embed"
 	"fmt"
+	"io/fs"
+	"strings"
 )
 
 //go:embed *.yaml
 var files embed.FS
 
-// IDs of the definitions, keyed by trustfix platform id.
-var byPlatform = map[string]string{
-	"iosxe": "cisco_iosxe.yaml",
-	"iosxr": "cisco_iosxr.yaml",
-	"asa":   "cisco_asa.yaml",
-	"fxos":  "cisco_fxos.yaml",
-	"auto":  "cisco_auto.yaml",
+// Auto is the definition used before the platform is known (platform:
+// auto): any supported CLI's prompts. Detection then switches to the
+// platform's own definition.
+const Auto = "cisco_auto.yaml"
+
+// Definition returns the definition file name (e.g. cisco_iosxe.yaml), or
+// an error listing the files there are.
+func Definition(name string) ([]byte, error) {
+	b, err := files.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("no scrapligo definition %q (want %s)", name, strings.Join(Names(), "|"))
+	}
+	return b, nil
 }
 
-// Definition returns the YAML for a trustfix platform id (iosxe, iosxr, asa,
-// fxos, or auto for the pre-detection definition).
-func Definition(platform string) ([]byte, error) {
-	name, ok := byPlatform[platform]
-	if !ok {
-		return nil, fmt.Errorf("no scrapligo definition for platform %q (want iosxe|iosxr|asa|fxos|auto)", platform)
-	}
-	return files.ReadFile(name)
+// Names lists the definition files, sorted.
+func Names() []string {
+	names, _ := fs.Glob(files, "*.yaml")
+	return names
 }

@@ -17,11 +17,12 @@ import (
 // cannot build (an int timeout-ops, a bad pattern) fails here, not on a
 // device.
 
+// ids name the definitions: cisco_ID.yaml, platform-type cisco_ID.
 var ids = []string{"iosxe", "iosxr", "asa", "fxos", "auto"}
 
 func load(t *testing.T, id string) (*platform.Platform, *network.Driver) {
 	t.Helper()
-	def, err := platforms.Definition(id)
+	def, err := platforms.Definition("cisco_" + id + ".yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,9 +87,12 @@ func TestDefinitionsLoad(t *testing.T) {
 }
 
 func TestDefinitionUnknown(t *testing.T) {
-	_, err := platforms.Definition("ios")
-	if err == nil || !strings.Contains(err.Error(), "iosxe|iosxr|asa|fxos|auto") {
-		t.Fatalf("err %v, want one listing the valid ids", err)
+	_, err := platforms.Definition("cisco_ios.yaml")
+	if err == nil || !strings.Contains(err.Error(), "cisco_asa.yaml|cisco_auto.yaml|cisco_fxos.yaml|cisco_iosxe.yaml|cisco_iosxr.yaml") {
+		t.Fatalf("err %v, want one listing the definitions", err)
+	}
+	if platforms.Auto != "cisco_auto.yaml" {
+		t.Errorf("Auto is %q", platforms.Auto)
 	}
 }
 
@@ -105,8 +109,7 @@ type promptCase struct {
 // there instead of typing into the wrong mode.
 var unclaimed = map[string]bool{"Switch(tcl)#": true}
 
-// Real prompts per platform (shared/reference/cisco-cli.md §1.1, §2.1,
-// §3.1, §4.1) and lines that must never pass for one: the certificate
+// Real prompts per platform (docs/platforms.md) and lines that must never pass for one: the certificate
 // listing trap (`Storage: nvram:HOST#1CA.cer`, and the same line cut right
 // after `HOST#` as a slow device leaves it in the read buffer), echoed
 // commands, certificate text and dialog questions.

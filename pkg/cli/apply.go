@@ -15,7 +15,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/journal"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
@@ -118,7 +117,7 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 			return err
 		}
 	}
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
+	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
 		BeforeChange: j.Append, Interrupted: func(name string) bool { return rs.Interrupted[name] }}
 	prog := newProgress(env, log, "apply", len(rs.Todo))
 	// The second signal cancels env.Hard: say so at once, the devices in
@@ -205,7 +204,7 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	if !env.InTerminal {
 		return false, inputErrf("stdin is not a terminal: refusing to change devices without --yes")
 	}
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Now: env.Now, Hard: env.Hard}
+	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Now: env.Now, Hard: env.Hard}
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits})
 	recs := inOrder(devs, sum.Records)
 	if err := report.Render(env.Err, report.Table, recs, report.Options{Summary: true}); err != nil {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/platform"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
@@ -38,7 +37,7 @@ func runPlanCaptures(env *Env, opts PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Now: env.Now}
+	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Now: env.Now}
 	var names []string
 	for _, e := range entries {
 		if e.IsDir() {

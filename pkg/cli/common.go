@@ -46,7 +46,7 @@ func loadFleet(env *Env, f fleetFlags, outputs ...string) (*inventory.Inventory,
 	if f.Concurrency < 1 {
 		return nil, nil, nil, inputErrf("--concurrency: must be at least 1")
 	}
-	inv, err := inventory.Load(f.Inventory, env.LookupEnv)
+	inv, err := inventory.Load(f.Inventory, env.Registry, env.LookupEnv)
 	if err != nil {
 		return nil, nil, nil, inputErr(err)
 	}

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/platform/registry"
 )
 
 // Env is everything a command touches outside itself, built once so tests
@@ -26,6 +29,8 @@ type Env struct {
 	Hard context.Context
 	// ReadPassword reads a secret from the terminal without echo.
 	ReadPassword func(prompt string) (string, error)
+	// Registry holds the platforms (nil: every supported platform).
+	Registry *platform.Registry
 }
 
 // SystemEnv is the real process environment.
@@ -61,7 +66,7 @@ func readPassword(prompt string) (string, error) {
 	return pw, err
 }
 
-func (e *Env) fill() {
+func (e *Env) fill() error {
 	if e.In == nil {
 		e.In = os.Stdin
 	}
@@ -80,4 +85,12 @@ func (e *Env) fill() {
 	if e.Hard == nil {
 		e.Hard = context.Background()
 	}
+	if e.Registry == nil {
+		r, err := registry.Default()
+		if err != nil {
+			return err
+		}
+		e.Registry = r
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/journal"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
+	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
@@ -80,7 +80,7 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 	d.BundleFile, d.BundleURL, d.KnownHosts = opts.BundleFile, opts.BundleURL, opts.KnownHosts
 	d.HostKeyPolicy, d.LegacyAlgorithms, d.JumpHost, d.Timeout = opts.HostKeyPolicy, opts.Legacy, opts.JumpHost, opts.Timeout
 	d.Retries = 0
-	if err := validIn("--platform", d.Platform, "auto", "iosxe", "iosxr", "asa", "fxos"); err != nil {
+	if err := validIn("--platform", d.Platform, append([]string{platform.Auto}, env.Registry.CLIIDs()...)...); err != nil {
 		return d, err
 	}
 	if err := validIn("--method", d.ImportMethod, inventory.ImportMethods...); err != nil {
@@ -170,7 +170,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	log := newLogger(env, false)
 	defer func() { _ = log.Sync() }()
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Run: run, Logger: log, Now: env.Now, Hard: env.Hard, TranscriptDir: transcripts}
+	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Run: run, Logger: log, Now: env.Now, Hard: env.Hard, TranscriptDir: transcripts}
 	// The enable password is asked for only if the device wants one.
 	askOnce := func() func() (secret.Secret, error) {
 		var got *secret.Secret

@@ -8,7 +8,6 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
 )
@@ -54,7 +53,7 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	}
 	log := newLogger(env, false)
 	defer func() { _ = log.Sync() }()
-	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: false, Logger: log, Now: env.Now, Hard: env.Hard}
+	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Apply: false, Logger: log, Now: env.Now, Hard: env.Hard}
 	prog := newProgress(env, log, "plan", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,

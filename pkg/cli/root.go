@@ -11,7 +11,10 @@ import (
 
 // Run executes the command line and returns the process exit code.
 func Run(ctx context.Context, args []string, env Env) int {
-	env.fill()
+	if err := env.fill(); err != nil {
+		fmt.Fprintf(env.Err, "trustfix: %v\n", err)
+		return ExitInput
+	}
 	root := newRoot(&env)
 	root.SetArgs(args)
 	root.SetIn(env.In)

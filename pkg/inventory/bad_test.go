@@ -76,7 +76,7 @@ func TestBadFixtures(t *testing.T) {
 		covered[tt.file] = true
 		t.Run(tt.file, func(t *testing.T) {
 			path := "bad/" + tt.file
-			inv, err := Load(path, badEnv(tt.unset...))
+			inv, err := Load(path, testPlatforms, badEnv(tt.unset...))
 			if err == nil {
 				t.Fatalf("no error; devices %v", inv.Devices)
 			}
@@ -102,7 +102,7 @@ func TestBadFixtures(t *testing.T) {
 }
 
 func TestEnvErrorKeepsCause(t *testing.T) {
-	_, err := Parse("inv.yaml", []byte("defaults: {password_env: NOPE, username: u}\ndevices: [{name: a, host: h}]\n"), badEnv())
+	_, err := Parse("inv.yaml", []byte("defaults: {password_env: NOPE, username: u}\ndevices: [{name: a, host: h}]\n"), testPlatforms, badEnv())
 	if !errors.Is(err, secret.ErrUnset) || !errors.Is(err, ErrInvalid) {
 		t.Fatalf("err %v does not match secret.ErrUnset and ErrInvalid", err)
 	}
@@ -157,7 +157,7 @@ func TestBadInline(t *testing.T) {
 		{"- a\nb: 1\n", `inv.yaml:2: yaml: did not find expected '-' indicator`},
 	}
 	for _, tt := range tests {
-		_, err := Parse("inv.yaml", []byte(tt.in), badEnv())
+		_, err := Parse("inv.yaml", []byte(tt.in), testPlatforms, badEnv())
 		if err == nil {
 			t.Errorf("%q: no error, want %s", tt.in, tt.want)
 			continue

@@ -56,7 +56,7 @@ var fields = []field{
 	{"name", inDevice, nameKind, func(d *Device, v value) { d.Name = v.s }},
 	{"host", anyLevel, hostKind, func(d *Device, v value) { d.Host = v.s }},
 	{"port", anyLevel, intKind(1, 65535), func(d *Device, v value) { d.Port = v.n }},
-	{"platform", anyLevel, enumKind(Platforms), func(d *Device, v value) { d.Platform = v.s }},
+	{"platform", anyLevel, stringKind, func(d *Device, v value) { d.Platform = v.s }}, // checked against the registry (parser.platform)
 	{"version", anyLevel, stringKind, func(d *Device, v value) { d.Version = v.s }},
 	{"username", anyLevel, stringKind, func(d *Device, v value) { d.Username = v.s }},
 	{"password_env", anyLevel, envKind, nil},

@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 		return envValue, true
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		inv, err := Parse("inv.yaml", data, env)
+		inv, err := Parse("inv.yaml", data, testPlatforms, env)
 		if err != nil {
 			checkOneLine(t, err, "inv.yaml")
 			if strings.Contains(err.Error(), envValue) && !strings.Contains(string(data), envValue) {
@@ -49,7 +49,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("device %q: host %q username %q password set %v", d.Name, d.Host, d.Username, !d.Password.IsZero())
 			case d.Port < 1 || d.Port > 65535 || d.Timeout <= 0 || d.Retries < 0:
 				t.Fatalf("device %q: port %d timeout %v retries %d", d.Name, d.Port, d.Timeout, d.Retries)
-			case !slices.Contains(Platforms, d.Platform) || !slices.Contains(ImportMethods, d.ImportMethod) ||
+			case !slices.Contains(append(testPlatforms.IDs(), DefaultPlatform), d.Platform) || !slices.Contains(ImportMethods, d.ImportMethod) ||
 				!slices.Contains(HostKeyPolicies, d.HostKeyPolicy):
 				t.Fatalf("device %q: platform %q method %q policy %q", d.Name, d.Platform, d.ImportMethod, d.HostKeyPolicy)
 			case d.ImportMethod == "file" && d.BundleFile == "":

@@ -40,12 +40,20 @@ const (
 	DefaultRetries       = 2
 )
 
-// Allowed values of the enumerated fields.
+// Allowed values of the enumerated fields. The platforms are the
+// registry's (Platforms), plus DefaultPlatform.
 var (
-	Platforms       = []string{"auto", "iosxe", "iosxr", "asa", "fxos", "cer", "esa", "wsa"}
 	ImportMethods   = []string{"auto", "url", "file", "terminal"}
 	HostKeyPolicies = []string{"strict", "accept-new", "insecure"}
 )
+
+// Platforms is what the inventory needs of the platform registry
+// (*platform.Registry): the ids, listed when a name is unknown, and the id
+// of a name, which may be an alias.
+type Platforms interface {
+	IDs() []string
+	Canonical(name string) (id string, ok bool)
+}
 
 // Device is one inventory device with defaults, groups and its own fields
 // merged and validated. Marshalled or printed, it never shows a password.
@@ -53,7 +61,7 @@ type Device struct {
 	Name             string        `json:"name" yaml:"name"`
 	Host             string        `json:"host" yaml:"host"`
 	Port             int           `json:"port" yaml:"port"`
-	Platform         string        `json:"platform" yaml:"platform"` // one of Platforms
+	Platform         string        `json:"platform" yaml:"platform"` // DefaultPlatform or a registered platform id
 	Username         string        `json:"username" yaml:"username"`
 	Password         secret.Secret `json:"password,omitzero" yaml:"password,omitempty"`               // prints "[redacted]"
 	EnablePassword   secret.Secret `json:"enable_password,omitzero" yaml:"enable_password,omitempty"` // zero when not configured
@@ -98,10 +106,10 @@ type Inventory struct {
 	SHA256      string         // hex SHA-256 of the file's bytes
 }
 
-// Load reads and validates the inventory at path. env looks up password
-// variables; nil means os.LookupEnv. Every error is an *Error matching
-// ErrInvalid.
-func Load(path string, env func(string) (string, bool)) (*Inventory, error) {
+// Load reads and validates the inventory at path against the registered
+// platforms. env looks up password variables; nil means os.LookupEnv.
+// Every error is an *Error matching ErrInvalid.
+func Load(path string, platforms Platforms, env func(string) (string, bool)) (*Inventory, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		msg := err.Error()
@@ -111,13 +119,14 @@ func Load(path string, env func(string) (string, bool)) (*Inventory, error) {
 		}
 		return nil, &Error{File: path, Field: "", Msg: msg, Err: err}
 	}
-	return Parse(path, data, env)
+	return Parse(path, data, platforms, env)
 }
 
-// Parse validates inventory data; path is used in messages and to resolve a
-// relative ca_file. env looks up password variables; nil means
-// os.LookupEnv. Every error is an *Error matching ErrInvalid.
-func Parse(path string, data []byte, env func(string) (string, bool)) (*Inventory, error) {
+// Parse validates inventory data against the registered platforms; path is
+// used in messages and to resolve a relative ca_file. env looks up password
+// variables; nil means os.LookupEnv. Every error is an *Error matching
+// ErrInvalid.
+func Parse(path string, data []byte, platforms Platforms, env func(string) (string, bool)) (*Inventory, error) {
 	if env == nil {
 		env = os.LookupEnv
 	}
@@ -125,7 +134,7 @@ func Parse(path string, data []byte, env func(string) (string, bool)) (*Inventor
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{file: path, env: env}
+	p := &parser{file: path, env: env, platforms: platforms}
 	inv := p.inventory(root)
 	if err := p.first(); err != nil {
 		return nil, err

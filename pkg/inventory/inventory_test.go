@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,6 +23,16 @@ import (
 )
 
 // testEnv is an environment with the given variables and nothing else.
+// testPlatforms is the real registry: the inventory accepts what trustfix
+// supports.
+var testPlatforms = func() Platforms {
+	r, err := registry.Default()
+	if err != nil {
+		panic(err)
+	}
+	return r
+}()
+
 func testEnv(kv ...string) func(string) (string, bool) {
 	m := map[string]string{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -48,7 +59,7 @@ func byName(t *testing.T, inv *Inventory) map[string]Device {
 }
 
 func TestMinimalDefaults(t *testing.T) {
-	inv, err := Load("../../testdata/inventory/good/minimal.yaml", testEnv("TRUSTFIX_PASSWORD", "pw"))
+	inv, err := Load("../../testdata/inventory/good/minimal.yaml", testPlatforms, testEnv("TRUSTFIX_PASSWORD", "pw"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +88,7 @@ func TestMinimalDefaults(t *testing.T) {
 
 func TestPrecedence(t *testing.T) {
 	t.Chdir("../../testdata/inventory")
-	inv, err := Load("good/precedence.yaml", fullEnv)
+	inv, err := Load("good/precedence.yaml", testPlatforms, fullEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +153,7 @@ func TestPrecedence(t *testing.T) {
 
 func TestWarnings(t *testing.T) {
 	t.Chdir("../../testdata/inventory")
-	inv, err := Load("good/precedence.yaml", fullEnv)
+	inv, err := Load("good/precedence.yaml", testPlatforms, fullEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +180,7 @@ func TestDuplicateAddressWarns(t *testing.T) {
 		"  - {name: b, host: 10.0.0.1, port: 22}\n" +
 		"  - {name: c, host: 10.0.0.1, port: 2222}\n" +
 		"  - {name: d, host: 10.0.0.1, jump_host: bastion}\n"
-	inv, err := Parse("inv.yaml", []byte(in), testEnv("P", "x"))
+	inv, err := Parse("inv.yaml", []byte(in), testPlatforms, testEnv("P", "x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +192,7 @@ func TestDuplicateAddressWarns(t *testing.T) {
 
 func TestDeviceNeverLeaksPassword(t *testing.T) {
 	const pw, en = "Sup3r-S3cret-login", "Sup3r-S3cret-enable"
-	inv, err := Load("../../testdata/inventory/good/precedence.yaml",
+	inv, err := Load("../../testdata/inventory/good/precedence.yaml", testPlatforms,
 		testEnv("TRUSTFIX_PASSWORD", pw, "TRUSTFIX_ENABLE_PASSWORD", en, "ASA_PASSWORD", pw))
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +238,7 @@ func TestDeviceNeverLeaksPassword(t *testing.T) {
 // it mentions every field of the field table (ca_file may be commented out).
 func TestExampleShowsEveryField(t *testing.T) {
 	const path = "../../inventory.example.yaml"
-	inv, err := Load(path, fullEnv)
+	inv, err := Load(path, testPlatforms, fullEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +272,7 @@ func TestExampleShowsEveryField(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
-	_, err := Load("does-not-exist.yaml", nil)
+	_, err := Load("does-not-exist.yaml", testPlatforms, nil)
 	if err == nil || err.Error() != "does-not-exist.yaml: open: no such file or directory" {
 		t.Fatalf("err = %v", err)
 	}
@@ -277,7 +288,7 @@ func TestCAFile(t *testing.T) {
 		{"site.yaml", "/etc/trustfix/root.pem", "/etc/trustfix/root.pem"},
 		{"site.yaml", "~/root.pem", "/home/op/root.pem"},
 	} {
-		inv, err := Parse(tt.path, []byte("ca_file: "+tt.ca+"\n"+base), fullEnv)
+		inv, err := Parse(tt.path, []byte("ca_file: "+tt.ca+"\n"+base), testPlatforms, fullEnv)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 )
 
 func TestLimit(t *testing.T) {
-	inv, err := Load("../../testdata/inventory/good/precedence.yaml", fullEnv)
+	inv, err := Load("../../testdata/inventory/good/precedence.yaml", testPlatforms, fullEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

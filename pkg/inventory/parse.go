@@ -15,10 +15,11 @@ import (
 // parser walks the node tree, collecting every error and warning with its
 // line; Parse reports the first error in file order.
 type parser struct {
-	file  string
-	env   func(string) (string, bool)
-	errs  []*Error
-	warns []*Error
+	file      string
+	env       func(string) (string, bool)
+	platforms Platforms
+	errs      []*Error
+	warns     []*Error
 }
 
 // entry is one field as written at one level of the file.
@@ -114,6 +115,9 @@ func (p *parser) field(k, v *yaml.Node, key, path string, sc scope) *entry {
 		return nil
 	}
 	val, prob := f.parse(v)
+	if prob == nil && key == "platform" {
+		val.s, prob = p.platform(val.s)
+	}
 	e := &entry{f: f, path: fpath, line: v.Line, keyLine: k.Line, v: val, ok: prob == nil}
 	if prob != nil {
 		line := v.Line
@@ -129,6 +133,17 @@ func (p *parser) field(k, v *yaml.Node, key, path string, sc scope) *entry {
 		p.warn(v.Line, fpath, "insecure: host keys are not checked")
 	}
 	return e
+}
+
+// platform resolves a platform name (auto, an id or an alias) to its id.
+func (p *parser) platform(name string) (string, *problem) {
+	if name == DefaultPlatform {
+		return name, nil
+	}
+	if id, ok := p.platforms.Canonical(name); ok {
+		return id, nil
+	}
+	return name, bad("unknown %s (want %s)", quote(name), strings.Join(append([]string{DefaultPlatform}, p.platforms.IDs()...), "|"))
 }
 
 // level reads the fields of defaults, a group or a device. A null node is

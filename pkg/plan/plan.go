@@ -15,7 +15,7 @@ import (
 // Input is everything known about one device.
 type Input struct {
 	Facts    detect.Facts
-	Driver   platform.Driver // nil for a platform trustfix has no driver for
+	Spec     *platform.Spec  // nil for a platform trustfix does not know
 	State    *platform.State // nil when the trust store was not read
 	Advisory *record.Advisory
 	Prefs    platform.Prefs
@@ -31,17 +31,18 @@ type Decision struct {
 }
 
 // Decide applies the SPEC's rules in order: unsupported platforms, the
-// upgrade-only appliances, a CA already present, modes that rule a method
-// out, then the method (import_method, or the platform's auto choice).
+// upgrade-only appliances, a CA already present, what the driver found in
+// the way (its blockers), then the method (import_method, or the
+// platform's auto choice).
 func Decide(in Input) Decision {
 	f := in.Facts
 	if !f.Supported {
 		return Decision{Verdict: record.Unsupported, Reason: or(f.Reason, f.Platform+" is not covered")}
 	}
-	if in.Driver == nil {
+	if in.Spec == nil {
 		return Decision{Verdict: record.Unsupported, Reason: "no trustfix driver for platform " + f.Platform}
 	}
-	if !in.Driver.CLI() {
+	if !in.Spec.CLI() {
 		return appliance(in)
 	}
 	if in.State == nil {
@@ -51,22 +52,18 @@ func Decide(in Input) Decision {
 	if st.Trust.CAPresent {
 		return Decision{Verdict: record.Compliant, Reason: in.CA.CommonName() + " is in the trust store" + where(st.Trust.CA)}
 	}
-	if st.MultiContext {
-		return Decision{Verdict: record.Unsupported, Reason: "ASA in multiple-context mode: trustpool import is not supported there and the trustpoint method is unverified; fix it by hand in the system context"}
-	}
-	if st.FIPS && in.CA.SHA1Signed() {
-		return Decision{Verdict: record.Unsupported, Reason: "FIPS mode refuses SHA-1-signed CA certificates (" + in.CA.CommonName() + " is one)"}
-	}
-	if st.Conflict != "" {
-		return Decision{Verdict: record.Error, Reason: st.Conflict}
+	if len(st.Blockers) > 0 {
+		b := st.Blockers[0]
+		return Decision{Verdict: b.Verdict, Reason: WithNotes(b.Reason, st.Notes)}
 	}
 	m := in.Prefs.Method
-	auto := m == "" || m == record.MethodAuto
+	auto := in.Prefs.Auto()
 	if auto {
-		m = in.Driver.Auto(in.Prefs)
+		m = in.Spec.AutoMethod(in.Prefs)
 	}
-	if !platform.Supports(in.Driver, m) {
-		return Decision{Verdict: record.Unsupported, Reason: fmt.Sprintf("%s does not support the %s method (it supports %s)", f.Platform, m, methods(in.Driver))}
+	md, ok := in.Spec.Method(m)
+	if !ok {
+		return Decision{Verdict: record.Unsupported, Reason: fmt.Sprintf("%s does not support the %s method (it supports %s)", f.Platform, m, strings.Join(in.Spec.MethodNames(), ", "))}
 	}
 	if m == record.MethodFile {
 		switch {
@@ -76,11 +73,7 @@ func Decide(in Input) Decision {
 			return Decision{Verdict: record.Error, Method: m, Reason: "bundle " + in.Prefs.BundleFile + " is not on the device; copy it there first"}
 		}
 	}
-	d := Decision{Verdict: record.Remediate, Method: m, Persistent: record.Bool(in.Driver.Persistent(m)), Reason: reason(f.Platform, m, in.Prefs, auto)}
-	if st.FIPS {
-		d.Reason += "; FIPS mode is on (" + in.CA.CommonName() + " is SHA-256 signed, so it is accepted)"
-	}
-	return d
+	return Decision{Verdict: record.Remediate, Method: m, Persistent: record.Bool(md.Persistent), Reason: WithNotes(reason(md, in.Prefs, auto), st.Notes)}
 }
 
 func appliance(in Input) Decision {
@@ -96,9 +89,11 @@ func appliance(in Input) Decision {
 	return Decision{Verdict: record.Compliant, Reason: or(a.Note, "release not affected by "+a.Notice)}
 }
 
-func reason(platformID string, m record.Method, p platform.Prefs, auto bool) string {
+// reason says what the method does, with what the platform's data says
+// about it (a fallback under auto, a note).
+func reason(md platform.Method, p platform.Prefs, auto bool) string {
 	var r string
-	switch m {
+	switch md.Name {
 	case record.MethodTerminal:
 		r = "paste the certificate at the terminal"
 	case record.MethodURL:
@@ -108,14 +103,29 @@ func reason(platformID string, m record.Method, p platform.Prefs, auto bool) str
 	}
 	if auto {
 		r += " (import_method auto)"
-		if platformID == "iosxr" && m == record.MethodURL {
-			r += "; if the device cannot fetch it, falls back to terminal, which does not survive a reload"
+		if md.Fallback != "" && md.FallbackNote != "" {
+			r += "; " + md.FallbackNote
 		}
 	}
-	if platformID == "iosxr" && m == record.MethodTerminal {
-		r += "; lost on reload (seed 004): stage a bundle and use file for a lasting fix"
+	if md.Note != "" {
+		r += "; " + md.Note
 	}
 	return r
+}
+
+// WithNotes appends notes to a reason, each once: a note the reason already
+// gives (FIPS refusing a SHA-1 CA) is not repeated.
+func WithNotes(reason string, notes []string) string {
+	for _, n := range notes {
+		switch {
+		case strings.Contains(reason, n):
+		case reason == "":
+			reason = n
+		default:
+			reason += "; " + n
+		}
+	}
+	return reason
 }
 
 func where(c *detect.Cert) string {
@@ -123,14 +133,6 @@ func where(c *detect.Cert) string {
 		return ""
 	}
 	return " (" + c.Store + ")"
-}
-
-func methods(d platform.Driver) string {
-	var s []string
-	for _, m := range d.Methods() {
-		s = append(s, string(m))
-	}
-	return strings.Join(s, ", ")
 }
 
 func or(a, b string) string {

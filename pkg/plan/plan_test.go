@@ -13,17 +13,21 @@ import (
 )
 
 // TestDecide walks the SPEC's rules in the order Decide applies them, with
-// the real drivers: who is out of scope, the upgrade-only appliances, a CA
-// already present, the modes that rule a method out, then import_method
-// (auto per platform, or the operator's choice) and its persistence.
+// the real platform Specs: who is out of scope, the upgrade-only
+// appliances, a CA already present, the blockers the driver reports, then
+// import_method (auto per platform, or the operator's choice) and its
+// persistence, with the reason texts that come from the Specs' data.
 func TestDecide(t *testing.T) {
-	reg := registry.Default()
-	drv := func(id string) platform.Driver {
-		d, err := reg.Get(id)
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := func(id string) *platform.Spec {
+		s, err := reg.Lookup(id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return d
+		return s
 	}
 	supported := func(id, version string) detect.Facts {
 		return detect.Facts{Platform: id, Supported: true, Version: version}
@@ -34,6 +38,8 @@ func TestDecide(t *testing.T) {
 	affected := &record.Advisory{Notice: "FN72289", Affected: true, Fixed: "12.5(1)SU5 or 14SU1"}
 	fine := &record.Advisory{Notice: "FN72289", Affected: false, Note: "at or above the fixed release"}
 	url := "http://www.cisco.com/security/pki/trs/ios_core.p7b"
+	multiContext := platform.Blocker{Verdict: record.Unsupported, Reason: "ASA in multiple-context mode: fix it by hand in the system context"}
+	fipsSHA1 := platform.Blocker{Verdict: record.Unsupported, Reason: "FIPS mode refuses SHA-1-signed CA certificates (QuoVadis Root CA 2 is one)"}
 
 	tests := []struct {
 		name       string
@@ -52,73 +58,78 @@ func TestDecide(t *testing.T) {
 			verdict: record.Unsupported, reason: "no trustfix driver for platform nxos"},
 
 		// Upgrade-only appliances: the advisory decides.
-		{name: "cer affected", in: plan.Input{Facts: supported("cer", "12.5(1)SU3"), Driver: drv("cer"), Advisory: affected},
+		{name: "cer affected", in: plan.Input{Facts: supported("cer", "12.5(1)SU3"), Spec: spec("cer"), Advisory: affected},
 			verdict: record.UpgradeRequired, reason: "upgrade to 12.5(1)SU5 or 14SU1 (FN72289)"},
-		{name: "cer fixed", in: plan.Input{Facts: supported("cer", "14SU2"), Driver: drv("cer"), Advisory: fine},
+		{name: "cer fixed", in: plan.Input{Facts: supported("cer", "14SU2"), Spec: spec("cer"), Advisory: fine},
 			verdict: record.Compliant, reason: "at or above the fixed release"},
-		{name: "esa without a version", in: plan.Input{Facts: supported("esa", ""), Driver: drv("esa")},
+		{name: "esa without a version", in: plan.Input{Facts: supported("esa", ""), Spec: spec("esa")},
 			verdict: record.Error, reason: "set version:"},
-		{name: "wsa release not compared", in: plan.Input{Facts: supported("wsa", "11.7.2-011"), Driver: drv("wsa")},
+		{name: "wsa release not compared", in: plan.Input{Facts: supported("wsa", "11.7.2-011"), Spec: spec("wsa")},
 			verdict: record.Error, reason: "could not be compared"},
 
 		// A CLI platform whose store was not read is never "absent".
-		{name: "store not read", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe")},
+		{name: "store not read", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe")},
 			verdict: record.Error, reason: "not read"},
 
 		// Present wins over every mode.
-		{name: "present", in: plan.Input{Facts: supported("iosxe", "17.6.4"), Driver: drv("iosxe"), State: present},
+		{name: "present", in: plan.Input{Facts: supported("iosxe", "17.6.4"), Spec: spec("iosxe"), State: present},
 			verdict: record.Compliant, reason: "(Trustpool: Built-In)"},
-		{name: "present in multiple-context mode", in: plan.Input{Facts: supported("asa", "9.12(4)"), Driver: drv("asa"),
-			State: &platform.State{Trust: present.Trust, MultiContext: true}},
+		{name: "present in multiple-context mode", in: plan.Input{Facts: supported("asa", "9.12(4)"), Spec: spec("asa"),
+			State: &platform.State{Trust: present.Trust, Blockers: []platform.Blocker{multiContext}}},
 			verdict: record.Compliant},
 
-		// Modes that rule the fix out, or make it conflict.
-		{name: "ASA multiple context", in: plan.Input{Facts: supported("asa", "9.12(4)"), Driver: drv("asa"), State: &platform.State{MultiContext: true}},
+		// What the driver found in the way: the first blocker decides, with
+		// the notes; notes also go with a remediate verdict.
+		{name: "ASA multiple context", in: plan.Input{Facts: supported("asa", "9.12(4)"), Spec: spec("asa"), State: &platform.State{Blockers: []platform.Blocker{multiContext}}},
 			verdict: record.Unsupported, reason: "multiple-context"},
-		{name: "FIPS and a SHA-1 CA", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Driver: drv("asa"), State: &platform.State{FIPS: true}, CA: cert.QuoVadis()},
-			verdict: record.Unsupported, reason: "FIPS mode refuses SHA-1"},
-		{name: "FIPS and IdenTrust (SHA-256)", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Driver: drv("asa"), State: &platform.State{FIPS: true}},
-			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes, reason: "FIPS mode is on"},
-		{name: "FXOS trustpoint in the way", in: plan.Input{Facts: supported("fxos", "2.8(1.105)"), Driver: drv("fxos"),
-			State: &platform.State{Conflict: "trustpoint IdenTrustCRCA1 already exists with another certificate chain"}},
+		{name: "first blocker wins, with the notes", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"),
+			State: &platform.State{Blockers: []platform.Blocker{multiContext, fipsSHA1}, Notes: []string{"FIPS mode refuses SHA-1-signed CA certificates"}}, CA: cert.QuoVadis()},
+			verdict: record.Unsupported, reason: "fix it by hand in the system context; FIPS mode refuses SHA-1-signed CA certificates"},
+		{name: "a note the reason gives is not repeated", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"),
+			State: &platform.State{Blockers: []platform.Blocker{fipsSHA1}, Notes: []string{"FIPS mode refuses SHA-1-signed CA certificates"}}, CA: cert.QuoVadis()},
+			verdict: record.Unsupported, reason: "FIPS mode refuses SHA-1-signed CA certificates (QuoVadis Root CA 2 is one)"},
+		{name: "FIPS and IdenTrust (SHA-256)", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"), State: &platform.State{Notes: []string{"FIPS mode is on"}}},
+			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes, reason: "(import_method auto); FIPS mode is on"},
+		{name: "FXOS trustpoint in the way", in: plan.Input{Facts: supported("fxos", "2.8(1.105)"), Spec: spec("fxos"),
+			State: &platform.State{Blockers: []platform.Blocker{{Verdict: record.Error, Reason: "trustpoint IdenTrustCRCA1 already exists with another certificate chain"}}}},
 			verdict: record.Error, reason: "already exists"},
 
 		// import_method auto, per platform (SPEC).
-		{name: "iosxe auto", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
+		{name: "iosxe auto", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes, reason: "(import_method auto)"},
-		{name: "iosxe empty method is auto", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: absent},
+		{name: "iosxe empty method is auto", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: absent},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes},
-		{name: "iosxr auto with a bundle", in: plan.Input{Facts: supported("iosxr", "7.3.2"), Driver: drv("iosxr"), State: absent,
+		{name: "iosxr auto with a bundle", in: plan.Input{Facts: supported("iosxr", "7.3.2"), Spec: spec("iosxr"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodAuto, BundleFile: "harddisk:/ios.p7b"}},
 			verdict: record.Remediate, method: record.MethodFile, persistent: &yes, reason: "harddisk:/ios.p7b"},
-		{name: "iosxr auto without a bundle", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Driver: drv("iosxr"), State: absent,
+		{name: "iosxr auto without a bundle", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodAuto, BundleURL: url}},
 			verdict: record.Remediate, method: record.MethodURL, persistent: &yes, reason: "falls back to terminal, which does not survive a reload"},
-		{name: "asa auto", in: plan.Input{Facts: supported("asa", "9.16(3)19"), Driver: drv("asa"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
+		{name: "asa auto", in: plan.Input{Facts: supported("asa", "9.16(3)19"), Spec: spec("asa"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes},
-		{name: "fxos auto", in: plan.Input{Facts: supported("fxos", "2.10(1.159)"), Driver: drv("fxos"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
+		{name: "fxos auto", in: plan.Input{Facts: supported("fxos", "2.10(1.159)"), Spec: spec("fxos"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes},
 
 		// The operator's method.
-		{name: "iosxr terminal is not persistent", in: plan.Input{Facts: supported("iosxr", "7.3.2"), Driver: drv("iosxr"), State: absent,
+		{name: "iosxr terminal is not persistent", in: plan.Input{Facts: supported("iosxr", "7.3.2"), Spec: spec("iosxr"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodTerminal}},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &no, reason: "lost on reload"},
-		{name: "iosxe url", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: absent,
+		{name: "iosxe url", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodURL, BundleURL: url}},
 			verdict: record.Remediate, method: record.MethodURL, persistent: &yes, reason: "needs DNS and HTTP"},
-		{name: "file without bundle_file", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: absent,
+		{name: "file without bundle_file", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodFile}},
 			verdict: record.Error, method: record.MethodFile, reason: "needs bundle_file"},
-		{name: "file not on the device", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: &platform.State{BundlePresent: &no},
+		{name: "file not on the device", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: &platform.State{BundlePresent: &no},
 			Prefs: platform.Prefs{Method: record.MethodFile, BundleFile: "flash:ios_core.p7b"}},
 			verdict: record.Error, method: record.MethodFile, reason: "not on the device"},
-		{name: "file on the device", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Driver: drv("iosxe"), State: &platform.State{BundlePresent: &yes},
+		{name: "file on the device", in: plan.Input{Facts: supported("iosxe", "17.3.4"), Spec: spec("iosxe"), State: &platform.State{BundlePresent: &yes},
 			Prefs: platform.Prefs{Method: record.MethodFile, BundleFile: "flash:ios_core.p7b"}},
 			verdict: record.Remediate, method: record.MethodFile, persistent: &yes},
-		{name: "asa file is not a method", in: plan.Input{Facts: supported("asa", "9.16(3)19"), Driver: drv("asa"), State: absent,
+		{name: "asa file is not a method", in: plan.Input{Facts: supported("asa", "9.16(3)19"), Spec: spec("asa"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodFile, BundleFile: "disk0:/ios.p7b"}},
 			verdict: record.Unsupported, reason: "supports url, terminal"},
-		{name: "fxos url is not a method", in: plan.Input{Facts: supported("fxos", "2.10(1.159)"), Driver: drv("fxos"), State: absent,
+		{name: "fxos url is not a method", in: plan.Input{Facts: supported("fxos", "2.10(1.159)"), Spec: spec("fxos"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodURL, BundleURL: url}},
 			verdict: record.Unsupported, reason: "supports terminal"},
 	}
@@ -151,9 +162,13 @@ func TestDecide(t *testing.T) {
 // TestDecidePure: the same input gives the same decision, and Decide does
 // not modify what it is given.
 func TestDecidePure(t *testing.T) {
-	d, _ := registry.Default().Get("iosxr")
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := reg.Lookup("iosxr")
 	st := &platform.State{Notes: []string{"n"}}
-	in := plan.Input{Facts: detect.Facts{Platform: "iosxr", Supported: true, Version: "7.3.2"}, Driver: d, State: st,
+	in := plan.Input{Facts: detect.Facts{Platform: "iosxr", Supported: true, Version: "7.3.2"}, Spec: s, State: st,
 		Prefs: platform.Prefs{Method: record.MethodAuto}, CA: cert.Default()}
 	a, b := plan.Decide(in), plan.Decide(in)
 	if a.Verdict != b.Verdict || a.Method != b.Method || a.Reason != b.Reason || *a.Persistent != *b.Persistent {

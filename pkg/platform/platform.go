@@ -1,13 +1,13 @@
-// Package platform is the small interface every platform implements —
-// detect the trust store, run an import sequence, save, and put the device
-// back as found — and the explicit registry of those implementations.
+// Package platform is what a platform is to trustfix: a Spec (its id,
+// scrapligo definition, session profile, detection, import methods with
+// their persistence and fallback, advisory family) and, for the platforms
+// trustfix logs in to, a small Driver (detect the trust store, run an
+// import sequence, save, and put the device back as found). Each platform
+// package registers one Spec in an explicit Registry.
 package platform
 
 import (
-	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
@@ -39,20 +39,29 @@ type Shell interface {
 // State is what detection found on a device, beyond `show version`.
 type State struct {
 	Trust detect.Trust
-	// MultiContext is an ASA in multiple-context mode.
-	MultiContext bool
-	// FIPS is an ASA with `fips enable`.
-	FIPS bool
-	// Conflict explains why the sequence cannot run as is (e.g. an FXOS
-	// trustpoint of our name that holds another chain).
-	Conflict string
+	// Blockers are why the import cannot run as the platform's sequence
+	// stands (an ASA in multiple-context mode, FIPS refusing a SHA-1 CA, a
+	// trustpoint of our name holding another chain), in the order found:
+	// the first decides the verdict. A device already holding the CA is
+	// compliant whatever they say.
+	Blockers []Blocker
 	// BundlePresent says whether the configured bundle file exists (nil:
 	// not checked).
 	BundlePresent *bool
-	// Notes are one-line observations for the operator.
+	// Notes are one-line observations for the operator, added to the reason
+	// of a blocked or remediate verdict.
 	Notes []string
 	// Serial is the chassis serial where `show version` lacks it (IOS XR).
 	Serial string
+}
+
+// Blocker is one reason the import cannot run on a device as it is.
+type Blocker struct {
+	// Verdict is unsupported (the platform's fix does not apply: fix it by
+	// hand) or error (something on the device is in the way).
+	Verdict record.Verdict
+	// Reason is the one line the operator reads.
+	Reason string
 }
 
 // Prefs are the operator's choices for one device.
@@ -62,31 +71,34 @@ type Prefs struct {
 	BundleURL  string        // url method
 }
 
+// Auto reports whether the method is the platform's choice (import_method
+// auto, or not set).
+func (p Prefs) Auto() bool { return p.Method == "" || p.Method == record.MethodAuto }
+
 // Result is what an import sequence did.
 type Result struct {
-	Method     record.Method
+	// Method is the method actually used (after a fallback, the fallback).
+	Method record.Method
+	// Persistent: the method used survives a reload once saved. Spec.Apply
+	// sets it from the method's data.
 	Persistent bool
-	// Fallback names a fallback taken, e.g. "url failed (…); used terminal".
+	// Fallback says a fallback was taken and why, e.g. "url failed (…);
+	// used terminal".
 	Fallback string
 }
 
-// Driver is one platform. Implementations hold no per-device state.
+// Driver is the code of one platform that trustfix logs in to. It holds
+// no per-device state; what a platform is (methods, persistence, session
+// profile) is data in its Spec.
 type Driver interface {
-	// ID is the platform id (iosxe, iosxr, asa, fxos, cer, esa, wsa).
-	ID() string
-	// CLI reports whether trustfix can log in and act (false: cer/esa/wsa).
-	CLI() bool
-	// Methods lists the import methods the platform supports.
-	Methods() []record.Method
-	// Auto picks the method for import_method auto (SPEC).
-	Auto(p Prefs) record.Method
-	// Persistent says whether a method survives a reload.
-	Persistent(m record.Method) bool
-	// Detect reads the trust store (and anything else the plan needs).
+	// Detect reads the trust store and reports anything that blocks the
+	// import (State.Blockers) or that the operator should read (Notes).
 	Detect(r Reader, ca *cert.CA, p Prefs) (State, error)
-	// Apply runs the import sequence and returns to the exec prompt. On
-	// error it has already put the device back as found (left config mode,
-	// ended any paste, discarded buffers).
+	// Apply runs the import sequence of method m and returns to the exec
+	// prompt. It may fall back to another method of the Spec's (under
+	// import_method auto) and says so in the Result. On error it has
+	// already put the device back as found (left config mode, ended any
+	// paste, discarded buffers).
 	Apply(sh Shell, m record.Method, ca *cert.CA, p Prefs) (Result, error)
 	// Save makes the change survive a reload where the platform needs a
 	// separate step (write memory); a no-op elsewhere.
@@ -102,47 +114,4 @@ type Recoverer interface {
 	// method m was lost and detection shows the CA absent. It removes what
 	// the sequence left, or names it, and says so in one phrase.
 	Recover(sh Shell, m record.Method, ca *cert.CA, p Prefs) (string, error)
-}
-
-// Registry maps platform ids to drivers.
-type Registry struct{ drivers map[string]Driver }
-
-// NewRegistry registers drivers; a duplicate id is an error.
-func NewRegistry(ds ...Driver) (*Registry, error) {
-	r := &Registry{drivers: map[string]Driver{}}
-	for _, d := range ds {
-		if _, dup := r.drivers[d.ID()]; dup {
-			return nil, fmt.Errorf("platform %q registered twice", d.ID())
-		}
-		r.drivers[d.ID()] = d
-	}
-	return r, nil
-}
-
-// Get returns the driver for id, or an error listing the valid ids.
-func (r *Registry) Get(id string) (Driver, error) {
-	if d, ok := r.drivers[id]; ok {
-		return d, nil
-	}
-	return nil, fmt.Errorf("unknown platform %q (want %s)", id, strings.Join(r.IDs(), "|"))
-}
-
-// IDs lists the registered ids, sorted.
-func (r *Registry) IDs() []string {
-	ids := make([]string, 0, len(r.drivers))
-	for id := range r.drivers {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// Supports reports whether d offers method m.
-func Supports(d Driver, m record.Method) bool {
-	for _, x := range d.Methods() {
-		if x == m {
-			return true
-		}
-	}
-	return false
 }

@@ -34,6 +34,6 @@ func (c Captures) Show(cmd string) (string, error) {
 // detection and decision as a live plan.
 func (r *Runner) Captured(dir, name string, prefs platform.Prefs) record.Record {
 	a := record.Attempt{Record: record.Record{Name: name, Platform: "auto", Run: r.Run}}
-	r.detect(&a, Captures{Dir: dir}, nil, "auto", prefs)
+	r.detect(&a, Captures{Dir: dir}, nil, nil, prefs)
 	return a.Record
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -25,12 +24,12 @@ func Prefs(dev inventory.Device) platform.Prefs {
 }
 
 // appliance decides an upgrade-only product from its inventory release.
-func (r *Runner) appliance(rec *record.Record, d platform.Driver, dev inventory.Device) {
+func (r *Runner) appliance(rec *record.Record, spec *platform.Spec, dev inventory.Device) {
 	rec.Version = dev.Version
-	facts := detect.Facts{Platform: d.ID(), Supported: true, Version: dev.Version}
-	in := plan.Input{Facts: facts, Driver: d, CA: r.CA}
+	facts := detect.Facts{Platform: spec.ID, Supported: true, Version: dev.Version}
+	in := plan.Input{Facts: facts, Spec: spec, CA: r.CA}
 	if dev.Version != "" {
-		if a, err := advisory.Lookup(d.ID(), dev.Version, ""); err == nil {
+		if a, err := advisory.Lookup(spec.AdvisoryFamily(), dev.Version, ""); err == nil {
 			in.Advisory = &a
 		} else {
 			rec.Error = err.Error()
@@ -97,22 +96,31 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 		}
 	}
 	rec.Transcript = path
-	want := dev.Platform
-	if want == "" {
-		want = "auto"
+	var want *platform.Spec // nil: detect the platform
+	if dev.Platform != "" && dev.Platform != platform.Auto {
+		spec, err := r.Registry.Lookup(dev.Platform)
+		if err != nil {
+			r.fail(a, record.StageConnect, fmt.Errorf("connect: %w", err))
+			return
+		}
+		want = spec
 	}
 	rec.Stage = record.StageConnect
 	// open logs in, within the same deadline and into the same transcript:
 	// once for the attempt, and again only to check a device whose
 	// connection was lost while it was being changed.
-	open := func(platformID string) (*session.Session, error) {
+	open := func(spec *platform.Spec) (*session.Session, error) {
+		var prof *session.Profile
+		if spec != nil {
+			prof = &spec.Session
+		}
 		return session.Open(ctx, session.Target{
 			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
 			Password: dev.Password, EnablePassword: dev.EnablePassword,
 			HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
 			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
 		}, session.Options{
-			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
+			Profile: prof, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 			Transcript: w, ReadDelay: r.ReadDelay,
 			OnWarning: func(msg string) { log.Warn(msg) },
 		})
@@ -123,9 +131,10 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 		return
 	}
 	defer sess.Close()
-	sh := guard(sess, r.Hard)
+	sh := guard(sess, ctx, r.Hard)
 	rec.Stage = record.StageDetect
-	drv, st, dec, ok := r.detect(a, sh, sess.Use, want, Prefs(dev))
+	use := func(spec *platform.Spec) error { return sess.Use(spec.Session) }
+	spec, st, dec, ok := r.detect(a, sh, use, want, Prefs(dev))
 	if rec.Hostname == "" {
 		rec.Hostname = sess.Hostname() // XR and FXOS print it only in the prompt
 	}
@@ -134,29 +143,25 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 	}
 	switch {
 	case dec.Verdict == record.Remediate:
-		if err := r.apply(ctx, a, sh, drv, st, dec, dev); err != nil {
-			r.afterLostConnection(ctx, a, drv, Prefs(dev), err, open)
+		if err := r.apply(a, sh, spec, st, dec, dev); err != nil {
+			r.afterLostConnection(ctx, a, spec, Prefs(dev), err, open)
 		}
 	case dec.Verdict == record.Compliant && r.Interrupted != nil && r.Interrupted(dev.Name):
-		r.finishInterrupted(a, sh, drv)
+		r.finishInterrupted(a, sh, spec)
 	}
 }
 
-// detect reads show version and the trust store and decides. use switches
-// a live session to the detected platform (nil for captures).
-func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(string) error, want string, prefs platform.Prefs) (platform.Driver, platform.State, plan.Decision, bool) {
+// detect reads show version and the trust store and decides. want is the
+// platform the inventory names (nil: detect it); use switches a live
+// session to the detected platform (nil for captures).
+func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(*platform.Spec) error, want *platform.Spec, prefs platform.Prefs) (*platform.Spec, platform.State, plan.Decision, bool) {
 	rec := &a.Record
 	out, err := rd.Show("show version")
 	if err != nil {
 		r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 		return nil, platform.State{}, plan.Decision{}, false
 	}
-	var facts detect.Facts
-	if want == "auto" {
-		facts, err = detect.ParseVersion(out)
-	} else {
-		facts, err = detect.ParseVersionAs(want, out)
-	}
+	facts, spec, err := r.facts(out, want)
 	if err != nil {
 		r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 		rec.Verdict = record.Error
@@ -164,23 +169,19 @@ func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(string) 
 	}
 	rec.Platform, rec.Version, rec.Model, rec.Hostname, rec.Serial = facts.Platform, facts.Version, facts.Model, facts.Hostname, facts.Serial
 	in := plan.Input{Facts: facts, Prefs: prefs, CA: r.CA}
-	if facts.Supported {
-		if d, err := r.Registry.Get(facts.Platform); err == nil {
-			in.Driver = d
-		}
-	}
-	if in.Driver != nil {
-		if adv, err := advisory.Lookup(facts.Platform, facts.Version, facts.Model); err == nil {
+	if facts.Supported && spec != nil && spec.CLI() {
+		in.Spec = spec
+		if adv, err := advisory.Lookup(spec.AdvisoryFamily(), facts.Version, facts.Model); err == nil {
 			in.Advisory = &adv
 			rec.Advisory = &adv
 		}
-		if want == "auto" && use != nil {
-			if err := use(facts.Platform); err != nil {
+		if want == nil && use != nil {
+			if err := use(spec); err != nil {
 				r.fail(a, record.StageDetect, fmt.Errorf("detect: %w", err))
 				return nil, platform.State{}, plan.Decision{}, false
 			}
 		}
-		st, err := in.Driver.Detect(rd, r.CA, in.Prefs)
+		st, err := spec.Driver.Detect(rd, r.CA, in.Prefs)
 		if err != nil {
 			r.fail(a, record.StageDetect, fmt.Errorf("detect trust store: %w", err))
 			return nil, platform.State{}, plan.Decision{}, false
@@ -191,36 +192,41 @@ func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(string) 
 		}
 		rec.CAPresent = record.Bool(st.Trust.CAPresent)
 		rec.QuoVadisPresent = record.Bool(st.Trust.QuoVadisPresent)
-		if len(st.Notes) > 0 {
-			defer func() { rec.Reason = withNotes(rec.Reason, st.Notes) }()
-		}
 		dec := plan.Decide(in)
 		r.decide(rec, dec)
-		return in.Driver, st, dec, true
+		return spec, st, dec, true
 	}
 	dec := plan.Decide(in)
 	r.decide(rec, dec)
 	return nil, platform.State{}, dec, true
 }
 
-// withNotes appends the driver's notes to a reason, each once: a note the
-// decision already gives (FIPS refusing a SHA-1 CA) is not repeated.
-func withNotes(reason string, notes []string) string {
-	for _, n := range notes {
-		switch {
-		case strings.Contains(reason, n):
-		case reason == "":
-			reason = n
-		default:
-			reason += "; " + n
+// facts parses show version: as the family of the platform the inventory
+// names, or, with none named, as whatever it is, and finds the platform
+// that family belongs to (nil for one trustfix does not cover).
+func (r *Runner) facts(out string, want *platform.Spec) (detect.Facts, *platform.Spec, error) {
+	if want == nil {
+		facts, err := detect.ParseVersion(out)
+		spec, ok := r.Registry.Detected(facts.Platform)
+		if err == nil && ok {
+			facts.Platform = spec.ID
 		}
+		return facts, spec, err
 	}
-	return reason
+	facts, err := detect.ParseVersionAs(want.Detect.Family, out)
+	var mismatch *detect.MismatchError
+	if errors.As(err, &mismatch) {
+		mismatch.Want = want.ID
+	}
+	if err == nil {
+		facts.Platform = want.ID
+	}
+	return facts, want, err
 }
 
 // apply runs the sequence, verifies by detecting again, and saves. It
 // returns the error that failed the device (already in the record).
-func (r *Runner) apply(ctx context.Context, a *record.Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) error {
+func (r *Runner) apply(a *record.Attempt, sh platform.Shell, spec *platform.Spec, st platform.State, dec plan.Decision, dev inventory.Device) error {
 	rec := &a.Record
 	prefs := Prefs(dev)
 	rec.Stage = record.StageImport
@@ -232,21 +238,16 @@ func (r *Runner) apply(ctx context.Context, a *record.Attempt, sh platform.Shell
 			return nil // nothing was sent
 		}
 	}
-	res, err := drv.Apply(sh, dec.Method, r.CA, prefs)
-	auto := prefs.Method == "" || prefs.Method == record.MethodAuto
-	if err != nil && auto && drv.ID() == "iosxr" && dec.Method == record.MethodURL && !errors.Is(err, errAborted) && ctx.Err() == nil &&
-		!errors.Is(err, session.ErrClosed) {
-		// SPEC: XR auto falls back from url to terminal, which is not persistent.
-		rec.Fallback = "url failed (" + err.Error() + "); used terminal"
-		res, err = drv.Apply(sh, record.MethodTerminal, r.CA, prefs)
-	}
-	rec.Method, rec.Persistent = res.Method, record.Bool(res.Persistent)
+	// The driver may fall back to another method (under import_method
+	// auto); the Result names the method used and says why.
+	res, err := spec.Apply(sh, dec.Method, r.CA, prefs)
+	rec.Method, rec.Persistent, rec.Fallback = res.Method, record.Bool(res.Persistent), res.Fallback
 	if err != nil {
 		r.fail(a, record.StageImport, fmt.Errorf("import: %w", err))
 		return err
 	}
 	rec.Stage = record.StageVerify
-	after, err := drv.Detect(sh, r.CA, prefs)
+	after, err := spec.Driver.Detect(sh, r.CA, prefs)
 	if err != nil {
 		r.fail(a, record.StageVerify, fmt.Errorf("verify: %w", err))
 		return err
@@ -259,7 +260,7 @@ func (r *Runner) apply(ctx context.Context, a *record.Attempt, sh platform.Shell
 	rec.CAPresent = record.Bool(true)
 	rec.Proof = proof(after.Trust.CA)
 	rec.Stage = record.StageSave
-	if err := drv.Save(sh); err != nil {
+	if err := spec.Driver.Save(sh); err != nil {
 		r.fail(a, record.StageSave, fmt.Errorf("save: the CA is in the running configuration but %w", err))
 		return err
 	}
@@ -282,10 +283,10 @@ func proof(c *detect.Cert) *record.Proof {
 
 // finishInterrupted completes a change a stopped run left unsaved: the CA is
 // in the running configuration (our import), the save never happened.
-func (r *Runner) finishInterrupted(a *record.Attempt, sh platform.Shell, drv platform.Driver) {
+func (r *Runner) finishInterrupted(a *record.Attempt, sh platform.Shell, spec *platform.Spec) {
 	rec := &a.Record
 	rec.Stage = record.StageSave
-	if err := drv.Save(sh); err != nil {
+	if err := spec.Driver.Save(sh); err != nil {
 		r.fail(a, record.StageSave, fmt.Errorf("save after an interrupted run: %w", err))
 		return
 	}

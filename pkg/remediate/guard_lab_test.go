@@ -1,21 +1,18 @@
-package remediate
+package remediate_test
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/platform"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/secret"
-	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/pkg/remediate"
 )
 
 // tap passes everything to the real session and calls fire once the
@@ -52,35 +49,19 @@ func TestSecondSignalMidPaste(t *testing.T) {
 	} {
 		t.Run(tc.platform, func(t *testing.T) {
 			t.Parallel()
-			sc, err := devsim.ParseScenario("dut.yaml", []byte("defaults: {username: netops, password: lab-Pa55-w0rd, enable_password: lab-En4ble-k3y}\ndevices:\n  - "+tc.device+"\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			lab, err := devsim.Start(sc, devsim.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lab.Close()
+			lab := devsimtest.Start(t, devsimtest.Scenario(t, "devices:\n  - "+tc.device+"\n"), devsimtest.Options{})
 			dev := lab.Device("dut")
 			before := dev.State()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			sess, err := session.Open(ctx, session.Target{Name: "dut", Host: "127.0.0.1", Port: dev.Port(), Username: "netops",
-				Password: secret.New("lab-Pa55-w0rd"), EnablePassword: secret.New("lab-En4ble-k3y"),
-				HostKeyPolicy: "accept-new", KnownHosts: filepath.Join(t.TempDir(), "known_hosts")},
-				session.Options{Platform: tc.platform, Deadline: time.Now().Add(time.Minute)})
-			if err != nil {
-				t.Fatal(err)
-			}
+			sess := lab.Session(t, "dut", tc.platform)
 			hard, abort := context.WithCancel(context.Background())
 			defer abort()
-			drv, err := registry.Default().Get(tc.platform)
+			spec, err := devsimtest.Registry(t).Lookup(tc.platform)
 			if err != nil {
 				t.Fatal(err)
 			}
-			sh := guard(tap{Shell: sess, on: tc.opens, fire: abort}, hard)
-			_, err = drv.Apply(sh, record.MethodTerminal, cert.Default(), platform.Prefs{})
-			if !errors.Is(err, errAborted) {
+			sh := remediate.Guard(tap{Shell: sess, on: tc.opens, fire: abort}, context.Background(), hard)
+			_, err = spec.Apply(sh, record.MethodTerminal, cert.Default(), platform.Prefs{})
+			if !errors.Is(err, remediate.ErrAborted) {
 				t.Errorf("Apply: %v, want errAborted", err)
 			}
 			if hard.Err() == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/trustfix/trustfix/pkg/plan"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/session"
@@ -20,20 +21,20 @@ import (
 //     cut short (platform.Recoverer), or says it cannot.
 //
 // Nothing is imported again: a change is never retried.
-func (r *Runner) afterLostConnection(ctx context.Context, a *record.Attempt, drv platform.Driver, prefs platform.Prefs, cause error, open func(string) (*session.Session, error)) {
+func (r *Runner) afterLostConnection(ctx context.Context, a *record.Attempt, spec *platform.Spec, prefs platform.Prefs, cause error, open func(*platform.Spec) (*session.Session, error)) {
 	if !errors.Is(cause, session.ErrClosed) || ctx.Err() != nil || (r.Hard != nil && r.Hard.Err() != nil) {
 		return
 	}
 	rec := &a.Record
 	note := func(s string) { rec.Error += "; " + s }
-	sess, err := open(drv.ID())
+	sess, err := open(spec)
 	if err != nil {
 		note("logging in again to check the device failed: " + err.Error())
 		return
 	}
 	defer sess.Close()
-	sh := guard(sess, r.Hard)
-	st, err := drv.Detect(sh, r.CA, prefs)
+	sh := guard(sess, ctx, r.Hard)
+	st, err := spec.Driver.Detect(sh, r.CA, prefs)
 	if err != nil {
 		note("logged in again, but reading the trust store failed: " + err.Error())
 		return
@@ -41,18 +42,18 @@ func (r *Runner) afterLostConnection(ctx context.Context, a *record.Attempt, drv
 	if st.Trust.CAPresent {
 		rec.CAPresent = record.Bool(true)
 		rec.Proof = proof(st.Trust.CA)
-		if err := drv.Save(sh); err != nil {
+		if err := spec.Driver.Save(sh); err != nil {
 			rec.Stage = record.StageSave
 			note("logged in again: the CA is in the running configuration, but saving it failed: " + err.Error())
 			return
 		}
 		lost := rec.Error
 		rec.Stage, rec.Outcome, rec.Error = record.StageDone, record.Remediated, ""
-		rec.Reason = withNotes(rec.Reason, []string{"the connection was lost (" + lost + "); logged in again, found the CA and saved"})
+		rec.Reason = plan.WithNotes(rec.Reason, []string{"the connection was lost (" + lost + "); logged in again, found the CA and saved"})
 		return
 	}
 	rec.CAPresent = record.Bool(false)
-	rc, ok := drv.(platform.Recoverer)
+	rc, ok := spec.Driver.(platform.Recoverer)
 	if !ok {
 		note("logged in again: the CA is not on the device and the sequence leaves nothing behind")
 		return

@@ -73,8 +73,8 @@ func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a rec
 		fin := r.now()
 		a.Record.Finished = &fin
 	}()
-	if d, err := r.Registry.Get(dev.Platform); err == nil && !d.CLI() {
-		r.appliance(&a.Record, d, dev)
+	if spec, err := r.Registry.Lookup(dev.Platform); err == nil && !spec.CLI() {
+		r.appliance(&a.Record, spec, dev)
 		return a
 	}
 	r.live(ctx, &a, dev, started)

@@ -2,51 +2,27 @@ package remediate_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/iosxe"
-	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
-	"github.com/trustfix/trustfix/pkg/secret"
-	"github.com/trustfix/trustfix/pkg/session"
 )
 
-// guard bounds a test; it is not an assertion about speed.
-const guard = time.Minute
-
-const oneXE = `
-defaults: {username: netops, password: lab-Pa55-w0rd, enable_password: lab-En4ble-k3y}
-devices:
-  - {name: xe1, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true}
-`
-
-func startXE(t *testing.T) (*devsim.Lab, *devsim.Device, inventory.Device) {
+// startXE serves one IOS XE device that needs the CA and returns it as the
+// lab's inventory describes it.
+func startXE(t *testing.T) (*devsimtest.Lab, *devsim.Device, inventory.Device) {
 	t.Helper()
-	sc, err := devsim.ParseScenario("xe1.yaml", []byte(oneXE))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lab, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(lab.Close)
-	dev := lab.Device("xe1")
-	d := inventory.NewDevice("xe1", "127.0.0.1")
-	d.Port, d.Platform, d.ImportMethod = dev.Port(), "iosxe", "auto"
-	d.Username = "netops"
-	d.Password, d.EnablePassword = secret.New("lab-Pa55-w0rd"), secret.New("lab-En4ble-k3y")
-	d.HostKeyPolicy, d.KnownHosts = "accept-new", filepath.Join(t.TempDir(), "known_hosts")
-	d.Timeout = guard
-	return lab, dev, d
+	lab := devsimtest.Start(t, devsimtest.Scenario(t, `devices:
+  - {name: xe1, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true}
+`), devsimtest.Options{})
+	return lab, lab.Device("xe1"), lab.InventoryDevice(t, "xe1")
 }
 
 // TestSecondSignalBeforeChange: a second signal (Hard cancelled) that
@@ -58,9 +34,9 @@ func TestSecondSignalBeforeChange(t *testing.T) {
 	hard, abort := context.WithCancel(context.Background())
 	defer abort()
 	var intents []record.Record
-	r := &remediate.Runner{Registry: registry.Default(), CA: cert.Default(), Apply: true, Hard: hard,
+	r := &remediate.Runner{Registry: devsimtest.Registry(t), CA: cert.Default(), Apply: true, Hard: hard,
 		BeforeChange: func(rec record.Record) error { intents = append(intents, rec); abort(); return nil }}
-	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	ctx, cancel := context.WithTimeout(context.Background(), devsimtest.Guard)
 	defer cancel()
 	a := r.Device(ctx, d, 1)
 	if a.Record.Outcome != record.Failed || !strings.Contains(a.Record.Error, "aborted") || a.Retryable {
@@ -90,14 +66,9 @@ func TestInterruptedRunIsSaved(t *testing.T) {
 	ca := cert.Default()
 	// The earlier run, cut short after the import: the sequence alone,
 	// no save.
-	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	ctx, cancel := context.WithTimeout(context.Background(), devsimtest.Guard)
 	defer cancel()
-	sess, err := session.Open(ctx, session.Target{Name: d.Name, Host: d.Host, Port: d.Port, Username: d.Username,
-		Password: d.Password, EnablePassword: d.EnablePassword, HostKeyPolicy: d.HostKeyPolicy, KnownHosts: d.KnownHosts},
-		session.Options{Platform: "iosxe"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := lab.Session(t, "xe1", "iosxe")
 	if _, err := (iosxe.Driver{}).Apply(sess, record.MethodTerminal, ca, platform.Prefs{}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +78,7 @@ func TestInterruptedRunIsSaved(t *testing.T) {
 	}
 	before := len(dev.State().MutatingCommands())
 
-	r := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: true,
+	r := &remediate.Runner{Registry: devsimtest.Registry(t), CA: ca, Apply: true,
 		Interrupted: func(name string) bool { return name == "xe1" }}
 	a := r.Device(ctx, d, 1)
 	if a.Record.Outcome != record.Remediated || a.Record.Verdict != record.Compliant {

@@ -10,18 +10,22 @@ import (
 	"github.com/scrapli/scrapligo/driver/opoptions"
 )
 
-// profile is what a platform needs right after login.
-type profile struct {
-	enable bool     // lands in user exec; `enable` to reach privileged exec
-	paging string   // the command that turns paging off
-	extra  []string // width, timestamps: nice to have, failures ignored
-}
-
-var profiles = map[string]profile{
-	"iosxe": {enable: true, paging: "terminal length 0", extra: []string{"terminal width 511"}},
-	"iosxr": {paging: "terminal length 0", extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
-	"asa":   {enable: true, paging: "terminal pager 0", extra: []string{"terminal width 511"}},
-	"fxos":  {paging: "terminal length 0", extra: []string{"terminal width 511"}},
+// Profile is what a platform needs of a session: its scrapligo definition
+// and what to do right after login. A platform's Spec (pkg/platform)
+// carries one.
+type Profile struct {
+	// Platform is the platform id, for messages.
+	Platform string
+	// Definition is the scrapligo platform definition (YAML), loaded from
+	// bytes: a name would find scrapligo's built-in one first.
+	Definition []byte
+	// Enable: the CLI lands in user exec; `enable` reaches privileged exec.
+	Enable bool
+	// Paging is the command that turns paging off.
+	Paging string
+	// Extra are terminal settings (width, timestamps): nice to have, a
+	// refusal is ignored.
+	Extra []string
 }
 
 var (
@@ -35,13 +39,12 @@ var (
 // Use switches the session to a platform's definition (after detection),
 // enables, and turns paging off — or, when AAA refuses that, keeps paging
 // and answers the pager on every read.
-func (s *Session) Use(id string) error {
-	prof, ok := profiles[id]
-	if !ok {
-		return fmt.Errorf("session: no CLI profile for platform %q", id)
+func (s *Session) Use(prof Profile) error {
+	if len(prof.Definition) == 0 || prof.Paging == "" {
+		return fmt.Errorf("session: no CLI profile for platform %q", prof.Platform)
 	}
-	if s.platform != id {
-		nd, err := s.newDriver(id)
+	if s.platform != prof.Platform {
+		nd, err := s.newDriver(prof.Platform, prof.Definition)
 		if err != nil {
 			return err
 		}
@@ -50,26 +53,26 @@ func (s *Session) Use(id string) error {
 		s.drv.FailedWhenContains = nd.FailedWhenContains
 		s.drv.UpdatePrivileges()
 		s.drv.CurrentPriv = ""
-		s.platform = id
+		s.platform = prof.Platform
 	}
-	if prof.enable && strings.HasSuffix(strings.TrimSpace(s.prompt), ">") {
+	if prof.Enable && strings.HasSuffix(strings.TrimSpace(s.prompt), ">") {
 		if err := s.enable(); err != nil {
 			return err
 		}
 	}
 	if s.pager {
-		_, err := s.sendPaged(prof.paging)
+		_, err := s.sendPaged(prof.Paging)
 		var ce *CommandError
 		switch {
 		case errors.As(err, &ce):
-			s.warn(fmt.Sprintf("paging stays on: the device refused %q (%s); reading through the pager instead", prof.paging, ce.Match))
+			s.warn(fmt.Sprintf("paging stays on: the device refused %q (%s); reading through the pager instead", prof.Paging, ce.Match))
 		case err != nil:
 			return err
 		default:
 			s.pager = false
 		}
 	}
-	for _, c := range prof.extra {
+	for _, c := range prof.Extra {
 		if _, err := s.Send(c); err != nil {
 			var ce *CommandError
 			if !errors.As(err, &ce) {

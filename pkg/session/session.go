@@ -27,9 +27,10 @@ import (
 
 // Options tune a session.
 type Options struct {
-	// Platform is iosxe|iosxr|asa|fxos, or "" / "auto" to connect with the
-	// pre-detection definition and call Use once the platform is known.
-	Platform string
+	// Profile is the platform's; nil connects with the pre-detection
+	// definition (any supported CLI's prompt): call Use once the platform
+	// is known.
+	Profile *Profile
 	// Handshake bounds TCP connect + SSH handshake + login (default 10s).
 	Handshake time.Duration
 	// Deadline closes the session when it passes (the device's deadline).
@@ -125,8 +126,8 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
-	if opt.Platform != "" && opt.Platform != "auto" {
-		if err := s.Use(opt.Platform); err != nil {
+	if opt.Profile != nil {
+		if err := s.Use(*opt.Profile); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -135,16 +136,21 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 }
 
 func (s *Session) start() error {
-	id := s.opt.Platform
-	if id == "" {
-		id = "auto"
+	id, def := "auto", []byte(nil)
+	if p := s.opt.Profile; p != nil {
+		id, def = p.Platform, p.Definition
+	} else {
+		var err error
+		if def, err = platforms.Definition(platforms.Auto); err != nil {
+			return err
+		}
 	}
-	drv, err := s.newDriver(id)
+	drv, err := s.newDriver(id, def)
 	if err != nil {
 		return err
 	}
 	s.drv = drv
-	if id != "auto" {
+	if s.opt.Profile != nil {
 		s.platform = id // Use need not load the same definition again
 	}
 	if err := s.drv.Open(); err != nil {
@@ -161,11 +167,7 @@ func (s *Session) start() error {
 // newDriver builds a scrapligo network driver from our definition, on our
 // transport. Definitions are loaded from bytes: passing a name would pick
 // scrapligo's built-in one.
-func (s *Session) newDriver(id string) (*network.Driver, error) {
-	def, err := platforms.Definition(id)
-	if err != nil {
-		return nil, err
-	}
+func (s *Session) newDriver(id string, def []byte) (*network.Driver, error) {
 	opts := []util.Option{
 		options.WithCustomTransport(s.sh),
 		options.WithPort(s.target.Port),

@@ -17,7 +17,7 @@ func TestPagingRefusedFallsBackToPager(t *testing.T) {
 	l := lab(t, "ess3300-rail-02")
 	d := l.Devices()[0]
 	var warned []string
-	s, err := Open(context.Background(), target(t, d), Options{Platform: "iosxe", OnWarning: func(w string) { warned = append(warned, w) }})
+	s, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, "iosxe"), OnWarning: func(w string) { warned = append(warned, w) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestPagingRefusedFallsBackToPager(t *testing.T) {
 func TestPromptTrapDoesNotEndTheRead(t *testing.T) {
 	l := lab(t, "c8kv-wan-01")
 	d := l.Devices()[0]
-	s, err := Open(context.Background(), target(t, d), Options{Platform: "iosxe"})
+	s, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, "iosxe")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +62,11 @@ func TestLegacyAlgorithmsOnlyWhenAsked(t *testing.T) {
 	d := l.Devices()[0]
 	tg := target(t, d)
 	tg.Legacy = false
-	if _, err := Open(context.Background(), tg, Options{Platform: "iosxe"}); !errors.Is(err, ErrAlgorithms) {
+	if _, err := Open(context.Background(), tg, Options{Profile: profile(t, "iosxe")}); !errors.Is(err, ErrAlgorithms) {
 		t.Fatalf("modern-only client must not negotiate with a legacy device: %v", err)
 	}
 	tg.Legacy = true
-	s, err := Open(context.Background(), tg, Options{Platform: "iosxe"})
+	s, err := Open(context.Background(), tg, Options{Profile: profile(t, "iosxe")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestAutoThenUse(t *testing.T) {
 	if err != nil || !strings.Contains(out, "Cisco IOS XR Software") {
 		t.Fatalf("show version before Use: %v %q", err, out)
 	}
-	if err := s.Use("iosxr"); err != nil {
+	if err := s.Use(*profile(t, "iosxr")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Send("show crypto ca trustpool"); err != nil {
@@ -98,7 +98,7 @@ func TestHostKeyAcceptNewThenMismatch(t *testing.T) {
 	d := l.Devices()[0]
 	tg := target(t, d)
 	for i := range 2 { // first records the key, second finds it
-		s, err := Open(context.Background(), tg, Options{Platform: "fxos"})
+		s, err := Open(context.Background(), tg, Options{Profile: profile(t, "fxos")})
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
@@ -109,13 +109,13 @@ func TestHostKeyAcceptNewThenMismatch(t *testing.T) {
 		t.Fatalf("known_hosts has %d lines, want 1", n)
 	}
 	d.RotateHostKey()
-	_, err := Open(context.Background(), tg, Options{Platform: "fxos"})
+	_, err := Open(context.Background(), tg, Options{Profile: profile(t, "fxos")})
 	if !errors.Is(err, ErrHostKey) || !strings.Contains(err.Error(), "changed") {
 		t.Fatalf("want a changed-key refusal, got %v", err)
 	}
 	tg.HostKeyPolicy = Strict
 	tg.KnownHosts = t.TempDir() + "/empty"
-	if _, err := Open(context.Background(), tg, Options{Platform: "fxos"}); !errors.Is(err, ErrHostKey) {
+	if _, err := Open(context.Background(), tg, Options{Profile: profile(t, "fxos")}); !errors.Is(err, ErrHostKey) {
 		t.Fatalf("strict with an unknown host: %v", err)
 	}
 }
@@ -125,7 +125,7 @@ func TestWrongEnablePasswordIsAuthFailure(t *testing.T) {
 	d := l.Devices()[0]
 	tg := target(t, d)
 	tg.EnablePassword = secret.New("not-it")
-	_, err := Open(context.Background(), tg, Options{Platform: "asa"})
+	_, err := Open(context.Background(), tg, Options{Profile: profile(t, "asa")})
 	if !errors.Is(err, ErrAuth) {
 		t.Fatalf("want ErrAuth, got %v", err)
 	}
@@ -137,7 +137,7 @@ func TestWrongEnablePasswordIsAuthFailure(t *testing.T) {
 func TestDeadlineClosesSession(t *testing.T) {
 	l := lab(t, "xr-edge-02") // 15ms per line
 	d := l.Devices()[0]
-	s, err := Open(context.Background(), target(t, d), Options{Platform: "iosxr", Deadline: time.Now().Add(2 * time.Second)})
+	s, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, "iosxr"), Deadline: time.Now().Add(2 * time.Second)})
 	if err != nil {
 		t.Fatal(err)
 	}

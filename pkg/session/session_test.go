@@ -10,12 +10,33 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/secret"
+	"github.com/trustfix/trustfix/platforms"
 )
 
-const (
-	labPass   = "lab-Pa55-w0rd"
-	labEnable = "lab-En4ble-k3y"
+// The lab's credentials: the defaults of the embedded scenario.
+var (
+	labPass   = devsim.DefaultScenario().Defaults.Password
+	labEnable = devsim.DefaultScenario().Defaults.EnablePassword
 )
+
+// profile is a platform's session profile as its Spec (pkg/platform) gives
+// it; a test of this package cannot import the registry, which imports
+// session.
+func profile(t *testing.T, id string) *Profile {
+	t.Helper()
+	p := map[string]Profile{
+		"iosxe": {Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		"iosxr": {Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
+		"asa":   {Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
+		"fxos":  {Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+	}[id]
+	def, err := platforms.Definition("cisco_" + id + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Platform, p.Definition = id, def
+	return &p
+}
 
 func lab(t *testing.T, names ...string) *devsim.Lab {
 	t.Helper()
@@ -56,7 +77,7 @@ func TestOpenEachPlatform(t *testing.T) {
 	}
 	for _, d := range l.Devices() {
 		t.Run(d.Name(), func(t *testing.T) {
-			s, err := Open(context.Background(), target(t, d), Options{Platform: d.Spec().Platform})
+			s, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, d.Spec().Platform)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +101,7 @@ func TestOpenEachPlatform(t *testing.T) {
 func TestAuthFailureNotRetried(t *testing.T) {
 	l := lab(t, "c9200-auth-05")
 	d := l.Devices()[0]
-	_, err := Open(context.Background(), target(t, d), Options{Platform: "iosxe"})
+	_, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, "iosxe")})
 	if !errors.Is(err, ErrAuth) {
 		t.Fatalf("want ErrAuth, got %v", err)
 	}
@@ -92,7 +113,7 @@ func TestAuthFailureNotRetried(t *testing.T) {
 func TestSilentHostFailsWithinHandshake(t *testing.T) {
 	l := lab(t, "c9200-dark-06")
 	d := l.Devices()[0]
-	_, err := Open(context.Background(), target(t, d), Options{Platform: "iosxe", Handshake: 300 * time.Millisecond})
+	_, err := Open(context.Background(), target(t, d), Options{Profile: profile(t, "iosxe"), Handshake: 300 * time.Millisecond})
 	if !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("want ErrUnreachable, got %v", err)
 	}

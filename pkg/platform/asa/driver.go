@@ -1,6 +1,6 @@
 // Package asa is the ASA: a trustpoint with terminal enrollment and
-// `crypto ca authenticate` (seed 003), or the trustpool URL import in
-// single-context mode; then write memory.
+// `crypto ca authenticate` (CSCvm80874, FN72103), or the trustpool URL
+// import in single-context mode; then write memory.
 package asa
 
 import (
@@ -13,24 +13,29 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/platforms"
 )
 
-// Driver is the ASA platform.
-type Driver struct{ platform.CLIBase }
-
-// ID implements platform.Driver.
-func (Driver) ID() string { return "asa" }
-
-// Methods implements platform.Driver.
-func (Driver) Methods() []record.Method {
-	return []record.Method{record.MethodURL, record.MethodTerminal}
+// Register adds the ASA: both methods are saved by write memory; auto is
+// terminal, which needs no internet.
+func Register(r *platform.Registry) error {
+	def, err := platforms.Definition("cisco_asa.yaml")
+	if err != nil {
+		return err
+	}
+	return r.Register(platform.Spec{
+		ID:      "asa",
+		Session: session.Profile{Definition: def, Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
+		Detect:  platform.Detection{Family: detect.ASA},
+		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
+		Auto:    []record.Method{record.MethodTerminal},
+		Driver:  Driver{},
+	})
 }
 
-// Auto is terminal: no internet needed, saved by write memory.
-func (Driver) Auto(platform.Prefs) record.Method { return record.MethodTerminal }
-
-// Persistent implements platform.Driver.
-func (Driver) Persistent(record.Method) bool { return true }
+// Driver runs the ASA sequences.
+type Driver struct{}
 
 // Commands detection reads, in order.
 const (
@@ -43,7 +48,9 @@ const (
 
 // Detect reads the context mode, FIPS, and every trustpoint and trustpool
 // certificate. The running-config hex is the most reliable: each DER is
-// rebuilt and hashed.
+// rebuilt and hashed. What rules the import out is reported as blockers,
+// in this order: multiple-context mode, FIPS refusing a SHA-1-signed CA, a
+// trustpoint of our name holding another certificate.
 func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
 	var st platform.State
 	out, err := r.Show(ModeCommand)
@@ -54,11 +61,10 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 	if err != nil {
 		return st, err
 	}
-	st.MultiContext = mode == ModeMultiple
 	if out, err = r.Show(FIPSCommand); err != nil {
 		return st, err
 	}
-	st.FIPS = ParseFIPS(out)
+	fips := ParseFIPS(out)
 	// Most reliable first; once the CA is found the rest cannot change the
 	// answer, so a store is only read in full to prove an absence.
 	var all []detect.Cert
@@ -79,16 +85,29 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 			break
 		}
 	}
-	if !st.Trust.CAPresent {
-		name := ca.TrustpointName()
-		for _, c := range all {
-			if c.Store == name {
-				st.Conflict = fmt.Sprintf("trustpoint %s already holds another certificate (serial %s)", name, c.Serial)
-			}
+	if st.Trust.CAPresent {
+		return st, nil
+	}
+	if mode == ModeMultiple {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
+			Reason: "ASA in multiple-context mode: trustpool import is not supported there and the trustpoint method is unverified; fix it by hand in the system context"})
+	}
+	if fips && ca.SHA1Signed() {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
+			Reason: "FIPS mode refuses SHA-1-signed CA certificates (" + ca.CommonName() + " is one)"})
+		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
+	}
+	name, conflict := ca.TrustpointName(), ""
+	for _, c := range all {
+		if c.Store == name {
+			conflict = fmt.Sprintf("trustpoint %s already holds another certificate (serial %s)", name, c.Serial)
 		}
 	}
-	if st.FIPS && ca.SHA1Signed() && !st.Trust.CAPresent {
-		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
+	if conflict != "" {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Error, Reason: conflict})
+	}
+	if fips && !ca.SHA1Signed() && len(st.Blockers) == 0 {
+		st.Notes = append(st.Notes, "FIPS mode is on ("+ca.CommonName()+" is SHA-256 signed, so it is accepted)")
 	}
 	return st, nil
 }
@@ -101,13 +120,14 @@ var (
 	reConfig      = regexp.MustCompile(`\([\w-]+\)#\s?$`)
 )
 
-// ErrFIPS is the FIPS refusal of a certificate (seed 003).
+// ErrFIPS is the FIPS refusal of a certificate (CSCvm80874: FIPS mode
+// refuses SHA-1-signed roots).
 var ErrFIPS = errors.New("FIPS mode refused the certificate")
 
 // Apply runs the method; the trustpoint it creates is removed again if the
 // certificate does not land, so a failure leaves the ASA as found.
 func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
-	res := platform.Result{Method: m, Persistent: true}
+	res := platform.Result{Method: m}
 	switch m {
 	case record.MethodURL:
 		return res, importURL(sh, p.BundleURL)

@@ -8,9 +8,9 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/asa"
-	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -21,7 +21,8 @@ import (
 // and the trustpoint the sequence created must be removed again, leaving
 // the device in exec mode with nothing unsaved.
 func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
-	lab, dev, sess := platformtest.LabSession(t, "asa-vpn-2", "asa", func(s *devsim.Spec) { s.QuoVadis = false })
+	lab := devsimtest.Start(t, devsimtest.Default(t, []string{"asa-vpn-2"}, func(s *devsim.Spec) { s.QuoVadis = false }), devsimtest.Options{})
+	dev, sess := lab.Device("asa-vpn-2"), lab.Session(t, "asa-vpn-2", "asa")
 	ca := cert.QuoVadis()
 	before := dev.State()
 
@@ -29,8 +30,8 @@ func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.FIPS || st.Trust.CAPresent {
-		t.Fatalf("detect: FIPS %v, present %v; want FIPS and absent", st.FIPS, st.Trust.CAPresent)
+	if len(st.Blockers) != 1 || !strings.Contains(st.Blockers[0].Reason, "FIPS mode refuses SHA-1") || st.Trust.CAPresent {
+		t.Fatalf("detect: blockers %+v, present %v; want the FIPS blocker and absent", st.Blockers, st.Trust.CAPresent)
 	}
 
 	_, err = asa.Driver{}.Apply(sess, record.MethodTerminal, ca, platform.Prefs{})
@@ -68,7 +69,8 @@ func TestApplyFIPSRejectsSHA1CA(t *testing.T) {
 // TestApplyIdenTrustOnFIPS: the same FIPS device accepts IdenTrust
 // (SHA-256 signed) through the same sequence.
 func TestApplyIdenTrustOnFIPS(t *testing.T) {
-	lab, dev, sess := platformtest.LabSession(t, "asa-vpn-2", "asa", nil)
+	lab := devsimtest.Start(t, devsimtest.Default(t, []string{"asa-vpn-2"}), devsimtest.Options{})
+	dev, sess := lab.Device("asa-vpn-2"), lab.Session(t, "asa-vpn-2", "asa")
 	ca := cert.Default()
 	if _, err := (asa.Driver{}).Apply(sess, record.MethodTerminal, ca, platform.Prefs{}); err != nil {
 		t.Fatalf("Apply: %v", err)

@@ -38,5 +38,5 @@ func ParseMode(out string) (string, error) {
 
 // ParseFIPS reports `fips enable` in `show running-config fips` (wording
 // [unverified]; an empty output means FIPS is off). A FIPS ASA refuses
-// SHA-1-signed roots such as QuoVadis (seed 003).
+// SHA-1-signed roots such as QuoVadis (CSCvm80874).
 func ParseFIPS(out string) bool { return fipsRE.MatchString(out) }

@@ -1,6 +1,6 @@
 // Package fxos is the Firepower 4100/9300 supervisor: a trustpoint created
 // under `scope security`, its chain pasted with `set certchain` ... ENDOFBUF,
-// and `commit-buffer`, which is also the save (seed 003).
+// and `commit-buffer`, which is also the save (CSCvm81014, FN72103).
 package fxos
 
 import (
@@ -12,28 +12,35 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/platforms"
 )
 
-// Driver is the FXOS platform.
-type Driver struct{ platform.CLIBase }
+// Register adds FXOS: the terminal method only, saved by commit-buffer.
+// It lands in its exec prompt; no enable.
+func Register(r *platform.Registry) error {
+	def, err := platforms.Definition("cisco_fxos.yaml")
+	if err != nil {
+		return err
+	}
+	return r.Register(platform.Spec{
+		ID:      "fxos",
+		Session: session.Profile{Definition: def, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		Detect:  platform.Detection{Family: detect.FXOS},
+		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
+		Auto:    []record.Method{record.MethodTerminal},
+		Driver:  Driver{},
+	})
+}
 
-// ID implements platform.Driver.
-func (Driver) ID() string { return "fxos" }
-
-// Methods: terminal only.
-func (Driver) Methods() []record.Method { return []record.Method{record.MethodTerminal} }
-
-// Auto implements platform.Driver.
-func (Driver) Auto(platform.Prefs) record.Method { return record.MethodTerminal }
-
-// Persistent: commit-buffer saves.
-func (Driver) Persistent(record.Method) bool { return true }
+// Driver runs the FXOS sequence.
+type Driver struct{}
 
 // TrustCommand is run under `scope security`; captures name the file after it.
 const TrustCommand = "show trustpoint"
 
-// Detect lists the trustpoints under `scope security` and flags a
-// trustpoint of our name that holds another chain.
+// Detect lists the trustpoints under `scope security` and reports a
+// trustpoint of our name that holds another chain as a blocker.
 func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
 	var st platform.State
 	if sh, live := r.(platform.Shell); live {
@@ -53,7 +60,8 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 	st.Trust = detect.Evaluate(certs, ca)
 	name := ca.TrustpointName()
 	if !st.Trust.CAPresent && regexp.MustCompile(`(?m)^\s*(?:Trustpoint )?Name:\s*`+regexp.QuoteMeta(name)+`\s*$`).MatchString(out) {
-		st.Conflict = fmt.Sprintf("trustpoint %s already exists with another certificate chain; delete or rename it, then run again", name)
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Error,
+			Reason: fmt.Sprintf("trustpoint %s already exists with another certificate chain; delete or rename it, then run again", name)})
 	}
 	return st, nil
 }
@@ -67,7 +75,7 @@ var (
 // it answers ^C to an open chain prompt, discards the buffer and goes to
 // the top scope: nothing is left uncommitted.
 func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, _ platform.Prefs) (res platform.Result, err error) {
-	res = platform.Result{Method: m, Persistent: true}
+	res = platform.Result{Method: m}
 	if m != record.MethodTerminal {
 		return res, fmt.Errorf("%w: FXOS supports only the terminal method", platform.ErrNotSupported)
 	}

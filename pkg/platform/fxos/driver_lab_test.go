@@ -8,9 +8,9 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/fxos"
-	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -21,7 +21,8 @@ import (
 // ErrConflict, discard the buffer, return to the top scope, and leave the
 // trustpoint and its chain exactly as they were.
 func TestApplyTrustpointExists(t *testing.T) {
-	lab, dev, sess := platformtest.LabSession(t, "fp9300-b", "fxos", nil)
+	lab := devsimtest.Start(t, devsimtest.Default(t, []string{"fp9300-b"}), devsimtest.Options{})
+	dev, sess := lab.Device("fp9300-b"), lab.Session(t, "fp9300-b", "fxos")
 	ca := cert.Default()
 	before := dev.State()
 
@@ -29,8 +30,8 @@ func TestApplyTrustpointExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Trust.CAPresent || !strings.Contains(st.Conflict, ca.TrustpointName()) {
-		t.Fatalf("detect: present %v conflict %q, want a conflict on %s", st.Trust.CAPresent, st.Conflict, ca.TrustpointName())
+	if st.Trust.CAPresent || len(st.Blockers) != 1 || st.Blockers[0].Verdict != record.Error || !strings.Contains(st.Blockers[0].Reason, ca.TrustpointName()) {
+		t.Fatalf("detect: present %v blockers %+v, want an error blocker on %s", st.Trust.CAPresent, st.Blockers, ca.TrustpointName())
 	}
 
 	_, err = fxos.Driver{}.Apply(sess, record.MethodTerminal, ca, platform.Prefs{})

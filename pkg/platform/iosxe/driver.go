@@ -1,5 +1,5 @@
 // Package iosxe is IOS XE: the trustpool import by URL, from flash:, or by
-// PEM paste at the terminal (FN72298/FN72323), then write memory.
+// PEM paste at the terminal (FN72298, FN72323), then write memory.
 package iosxe
 
 import (
@@ -11,24 +11,33 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/platforms"
 )
 
-// Driver is the IOS XE platform.
-type Driver struct{ platform.CLIBase }
-
-// ID implements platform.Driver.
-func (Driver) ID() string { return "iosxe" }
-
-// Methods implements platform.Driver.
-func (Driver) Methods() []record.Method {
-	return []record.Method{record.MethodURL, record.MethodFile, record.MethodTerminal}
+// Register adds IOS XE. Every method lands in the configuration write
+// memory saves; auto is terminal, which needs no internet.
+func Register(r *platform.Registry) error {
+	def, err := platforms.Definition("cisco_iosxe.yaml")
+	if err != nil {
+		return err
+	}
+	return r.Register(platform.Spec{
+		ID: "iosxe", Aliases: []string{"ios-xe"},
+		Session: session.Profile{Definition: def, Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		Detect:  platform.Detection{Family: detect.IOSXE},
+		Methods: []platform.Method{
+			{Name: record.MethodURL, Persistent: true},
+			{Name: record.MethodFile, Persistent: true},
+			{Name: record.MethodTerminal, Persistent: true},
+		},
+		Auto:   []record.Method{record.MethodTerminal},
+		Driver: Driver{},
+	})
 }
 
-// Auto is terminal: it needs no internet and, once saved, survives a reload.
-func (Driver) Auto(platform.Prefs) record.Method { return record.MethodTerminal }
-
-// Persistent: every method lands in the configuration write memory saves.
-func (Driver) Persistent(record.Method) bool { return true }
+// Driver runs the IOS XE sequences.
+type Driver struct{}
 
 // TrustCommand lists the trustpool.
 const TrustCommand = "show crypto pki trustpool"
@@ -80,7 +89,7 @@ var (
 	reConfigPrompt = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
 	rePasteReady   = platform.Question(`% End with a blank line or "quit" on a line by itself.`)
 	reSaveAsk      = platform.Question(`Destination filename [startup-config]?`)
-	// Rule of reference §1.5: success line present and no failure line.
+	// Success is the success line and no failure line (docs/platforms.md).
 	reFailure = regexp.MustCompile(`(?m)^%\s?(Error|Invalid|Incomplete|Ambiguous|Unknown)|PEM files import failed`)
 )
 
@@ -88,7 +97,7 @@ const success = "% PEM files import succeeded."
 
 // Apply runs the method in global configuration, leaves it, and saves.
 func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (res platform.Result, err error) {
-	res = platform.Result{Method: m, Persistent: true}
+	res = platform.Result{Method: m}
 	if _, err := sh.Send("configure terminal"); err != nil {
 		return res, platform.Step("configure terminal", err)
 	}
@@ -105,7 +114,7 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 			return res, platform.Step("import terminal", err)
 		}
 		inPaste = true
-		// The body without BEGIN/END, then an empty line (seed 001, FN72323).
+		// The body without BEGIN/END, then an empty line (FN72298's transcript).
 		out, err = platform.Paste(sh, ca.Base64Lines(), "\n")
 		// A failed read may leave the device mid-paste: the guard ends it.
 		inPaste = err != nil
@@ -142,7 +151,7 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 func (Driver) Save(sh platform.Shell) error { return Save(sh) }
 
 // Save is write memory, answering the destination question some images ask
-// (seed 001 shows it on IE3x00).
+// (FN72298's transcript shows it on IE3x00).
 func Save(sh platform.Shell) error {
 	out, err := sh.SendExpect("write memory", reSaveAsk)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Package iosxr is IOS XR: trustpool import by URL, from a bundle copied to
-// /tmp (FN72290 option 3, seed 004), or the terminal method through the
+// /tmp (FN72290 workaround option 3), or the terminal method through the
 // Trustpool trustpoint, which does not survive a reload.
 package iosxr
 
@@ -12,31 +12,42 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/platforms"
 )
 
-// Driver is the IOS XR platform.
-type Driver struct{ platform.CLIBase }
-
-// ID implements platform.Driver.
-func (Driver) ID() string { return "iosxr" }
-
-// Methods implements platform.Driver.
-func (Driver) Methods() []record.Method {
-	return []record.Method{record.MethodURL, record.MethodFile, record.MethodTerminal}
-}
-
-// Auto is file when a bundle is staged, else url (falling back to
-// terminal at apply time when the device cannot fetch it).
-func (Driver) Auto(p platform.Prefs) record.Method {
-	if p.BundleFile != "" {
-		return record.MethodFile
+// methods: the trustpool is on disk; a certificate authenticated at the
+// terminal is lost on reload (FN72290). Under import_method auto, url falls
+// back to terminal when the device cannot fetch the bundle.
+func methods() []platform.Method {
+	return []platform.Method{
+		{Name: record.MethodURL, Persistent: true, Fallback: record.MethodTerminal,
+			FallbackNote: "if the device cannot fetch it, falls back to terminal, which does not survive a reload"},
+		{Name: record.MethodFile, Persistent: true},
+		{Name: record.MethodTerminal, Persistent: false,
+			Note: "lost on reload (FN72290): stage a bundle and use file for a lasting fix"},
 	}
-	return record.MethodURL
 }
 
-// Persistent: the trustpool is on disk; a terminal-authenticated
-// certificate is lost on reload (seed 004).
-func (Driver) Persistent(m record.Method) bool { return m != record.MethodTerminal }
+// Register adds IOS XR: auto is file when a bundle is staged, else url.
+// It lands in privileged exec; its commands need no enable.
+func Register(r *platform.Registry) error {
+	def, err := platforms.Definition("cisco_iosxr.yaml")
+	if err != nil {
+		return err
+	}
+	return r.Register(platform.Spec{
+		ID: "iosxr", Aliases: []string{"ios-xr"},
+		Session: session.Profile{Definition: def, Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
+		Detect:  platform.Detection{Family: detect.IOSXR},
+		Methods: methods(),
+		Auto:    []record.Method{record.MethodFile, record.MethodURL},
+		Driver:  Driver{},
+	})
+}
+
+// Driver runs the IOS XR sequences.
+type Driver struct{}
 
 // TrustCommand lists the trustpool (the Trustpool trustpoint's terminal
 // certificates included).
@@ -94,17 +105,26 @@ var (
 )
 
 // Apply runs the method from exec mode (all XR imports are exec commands).
-func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
-	res := platform.Result{Method: m, Persistent: d.Persistent(m)}
+// Under import_method auto, a url import the device fails falls back to
+// terminal (SPEC), and the Result says so.
+func (Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
+	err := run(sh, m, ca, p)
+	if fb, why, ok := platform.Fallback(methods(), m, p, err); ok {
+		return platform.Result{Method: fb, Fallback: why}, run(sh, fb, ca, p)
+	}
+	return platform.Result{Method: m}, err
+}
+
+func run(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) error {
 	switch m {
 	case record.MethodURL:
-		return res, importURL(sh, p.BundleURL)
+		return importURL(sh, p.BundleURL)
 	case record.MethodFile:
-		return res, importFile(sh, p.BundleFile)
+		return importFile(sh, p.BundleFile)
 	case record.MethodTerminal:
-		return res, importTerminal(sh, ca)
+		return importTerminal(sh, ca)
 	}
-	return res, fmt.Errorf("%w: IOS XR method %q", platform.ErrNotSupported, m)
+	return fmt.Errorf("%w: IOS XR method %q", platform.ErrNotSupported, m)
 }
 
 // Save is a no-op: exec-mode imports need no commit and the trustpoint
@@ -174,7 +194,7 @@ func (Driver) Recover(sh platform.Shell, m record.Method, _ *cert.CA, p platform
 	return "the " + string(m) + " method leaves nothing behind", nil
 }
 
-// importTerminal is seed 004's procedure: trustpoint Trustpool with
+// importTerminal is the FN72290 terminal procedure: trustpoint Trustpool with
 // terminal enrollment, committed, then `crypto ca authenticate Trustpool`.
 // The device shows the certificate; we accept only if its SHA-1 is ours.
 func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
@@ -210,8 +230,8 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	if _, err = sh.Send("crypto ca trustpoint Trustpool"); err != nil {
 		return platform.Step("crypto ca trustpoint", err)
 	}
-	// Seed 004 writes `enrollment terminal`; the reference form is
-	// `enrollment url terminal`.
+	// The community write-up of FN72290 writes `enrollment terminal`; the
+	// command reference's form is `enrollment url terminal`.
 	if _, err = sh.Send(enrollment); err != nil {
 		enrollment = "enrollment url terminal"
 		if _, err = sh.Send(enrollment); err != nil {
@@ -233,7 +253,7 @@ func importTerminal(sh platform.Shell, ca *cert.CA) (err error) {
 	if _, err = sh.SendExpect("crypto ca authenticate Trustpool", rePasteReady); err != nil {
 		return platform.Step("crypto ca authenticate", err)
 	}
-	// The PEM with BEGIN/END (seed 004), then a blank line.
+	// The PEM with BEGIN/END (as in the FN72290 write-up), then a blank line.
 	inPaste = true
 	if err = sh.Write(strings.TrimSpace(string(ca.PEM())) + "\n\n"); err != nil {
 		return platform.Step("paste", err)

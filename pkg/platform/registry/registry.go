@@ -1,4 +1,6 @@
-// Package registry registers every platform driver in one place.
+// Package registry registers every supported platform in one place,
+// explicitly (no init): adding a platform is one line here and its own
+// package (docs/adding-a-platform.md).
 package registry
 
 import (
@@ -10,14 +12,16 @@ import (
 	"github.com/trustfix/trustfix/pkg/platform/iosxr"
 )
 
-// Default returns the registry of every supported platform.
-func Default() *platform.Registry {
-	r, err := platform.NewRegistry(
-		iosxe.Driver{}, iosxr.Driver{}, asa.Driver{}, fxos.Driver{},
-		appliance.Driver{Product: "cer"}, appliance.Driver{Product: "esa"}, appliance.Driver{Product: "wsa"},
-	)
-	if err != nil {
-		panic(err) // a programming error: two drivers share an id
+// Default returns a registry of every supported platform, in the order
+// their ids are listed to the operator.
+func Default() (*platform.Registry, error) {
+	r := platform.NewRegistry()
+	for _, register := range []func(*platform.Registry) error{
+		iosxe.Register, iosxr.Register, asa.Register, fxos.Register, appliance.Register,
+	} {
+		if err := register(r); err != nil {
+			return nil, err
+		}
 	}
-	return r
+	return r, nil
 }

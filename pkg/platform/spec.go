@@ -1,0 +1,177 @@
+package platform
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
+)
+
+// Spec is everything trustfix knows about one platform, as data, plus the
+// Driver that runs its sequences. Each platform package builds one in its
+// Register function; docs/adding-a-platform.md walks through the fields.
+type Spec struct {
+	// ID is the platform id of the inventory, the records and the reports
+	// (iosxe, asa, …); Aliases are other names the inventory and --platform
+	// accept for it.
+	ID      string
+	Aliases []string
+	// Session is the scrapligo definition (a file of platforms/, embedded)
+	// and what a session does right after login: enable, the paging
+	// command, terminal settings. Empty for a platform without CLI.
+	Session session.Profile
+	// Detect says how `show version` identifies the platform.
+	Detect Detection
+	// Methods are the import sequences the driver runs, with their
+	// persistence and fallback; none for a platform fixed by upgrade only.
+	Methods []Method
+	// Auto is import_method auto: the first of these methods that applies
+	// (file only when a bundle_file is configured).
+	Auto []record.Method
+	// Advisory is the platform's family in the field-notice tables
+	// (pkg/advisory); "" means ID.
+	Advisory string
+	// Driver runs the sequences; nil for a platform trustfix never logs in
+	// to (Emergency Responder, Secure Email, Web Security: the verdict
+	// comes from the release the inventory gives).
+	Driver Driver
+}
+
+// Detection is how `show version` identifies a platform.
+type Detection struct {
+	// Family is the show version dialect pkg/detect reads the platform's
+	// output as (detect.IOSXE, detect.ASA, …).
+	Family string
+	// NamedOnly: platform auto never picks this Spec (it shares its family
+	// with another platform); only an inventory that names it does.
+	NamedOnly bool
+}
+
+// Method is one import sequence of a platform, as data.
+type Method struct {
+	Name record.Method
+	// Persistent: the certificate survives a reload once the driver's Save
+	// ran (IOS XR's terminal method does not).
+	Persistent bool
+	// Fallback is the method the driver falls back to, under import_method
+	// auto, when this one fails on the device ("" none).
+	Fallback record.Method
+	// FallbackNote is what the plan says about that fallback.
+	FallbackNote string
+	// Note is added to the plan's reason whenever the method is chosen.
+	Note string
+}
+
+// CLI reports whether trustfix logs in to the platform and acts.
+func (s *Spec) CLI() bool { return s.Driver != nil }
+
+// AdvisoryFamily is the platform's family in the field-notice tables.
+func (s *Spec) AdvisoryFamily() string {
+	if s.Advisory != "" {
+		return s.Advisory
+	}
+	return s.ID
+}
+
+// Method returns the data of method m, if the platform offers it.
+func (s *Spec) Method(m record.Method) (Method, bool) {
+	i := slices.IndexFunc(s.Methods, func(x Method) bool { return x.Name == m })
+	if i < 0 {
+		return Method{}, false
+	}
+	return s.Methods[i], true
+}
+
+// Persistent says whether method m survives a reload.
+func (s *Spec) Persistent(m record.Method) bool {
+	md, _ := s.Method(m)
+	return md.Persistent
+}
+
+// MethodNames lists the methods the platform offers, in order.
+func (s *Spec) MethodNames() []string {
+	out := make([]string, 0, len(s.Methods))
+	for _, m := range s.Methods {
+		out = append(out, string(m.Name))
+	}
+	return out
+}
+
+// AutoMethod is the method import_method auto picks for p.
+func (s *Spec) AutoMethod(p Prefs) record.Method {
+	for _, m := range s.Auto {
+		if m != record.MethodFile || p.BundleFile != "" {
+			return m
+		}
+	}
+	return ""
+}
+
+// Apply runs the driver's sequence for method m and completes its Result
+// from the data: Persistent is that of the method actually used.
+func (s *Spec) Apply(sh Shell, m record.Method, ca *cert.CA, p Prefs) (Result, error) {
+	res, err := s.Driver.Apply(sh, m, ca, p)
+	if res.Method == "" {
+		res.Method = m
+	}
+	res.Persistent = s.Persistent(res.Method)
+	return res, err
+}
+
+// ErrStopped marks an error after which a sequence must send nothing more:
+// the connection is gone, the device's deadline passed, or the run is
+// backing out. The Shell a driver is given wraps such errors so that
+// errors.Is(err, ErrStopped) holds.
+var ErrStopped = errors.New("the session takes no more commands")
+
+// Fallback is a driver's decision to fall back: method m failed with err,
+// and the platform's data names a fallback for m. It holds under
+// import_method auto, when the failure is the device's answer (not a
+// stopped session), and gives the method to run and the Result's text.
+func Fallback(methods []Method, m record.Method, p Prefs, err error) (record.Method, string, bool) {
+	if err == nil || !p.Auto() || errors.Is(err, ErrStopped) {
+		return "", "", false
+	}
+	i := slices.IndexFunc(methods, func(x Method) bool { return x.Name == m })
+	if i < 0 || methods[i].Fallback == "" {
+		return "", "", false
+	}
+	fb := methods[i].Fallback
+	return fb, fmt.Sprintf("%s failed (%v); used %s", m, err, fb), true
+}
+
+// validate checks a Spec's data before it is registered.
+func (s *Spec) validate() error {
+	switch {
+	case s.ID == "" || strings.ToLower(s.ID) != s.ID || strings.ContainsAny(s.ID, " |:"):
+		return fmt.Errorf("platform id %q: want a lower-case word", s.ID)
+	case s.Detect.Family == "":
+		return fmt.Errorf("platform %q: no detection family", s.ID)
+	case s.Driver == nil && (len(s.Methods) > 0 || len(s.Auto) > 0):
+		return fmt.Errorf("platform %q: import methods without a driver", s.ID)
+	case s.Driver == nil:
+		return nil
+	case len(s.Session.Definition) == 0 || s.Session.Paging == "":
+		return fmt.Errorf("platform %q: a driver needs a session profile (definition and paging command)", s.ID)
+	case len(s.Methods) == 0 || len(s.Auto) == 0:
+		return fmt.Errorf("platform %q: a driver needs methods and an auto choice", s.ID)
+	case s.AutoMethod(Prefs{}) == "":
+		return fmt.Errorf("platform %q: import_method auto needs a method that applies without a bundle_file", s.ID)
+	}
+	for _, m := range s.Auto {
+		if _, ok := s.Method(m); !ok {
+			return fmt.Errorf("platform %q: auto method %q is not one of its methods", s.ID, m)
+		}
+	}
+	for _, m := range s.Methods {
+		if _, ok := s.Method(m.Fallback); m.Fallback != "" && !ok {
+			return fmt.Errorf("platform %q: method %q falls back to %q, which it does not offer", s.ID, m.Name, m.Fallback)
+		}
+	}
+	s.Session.Platform = s.ID
+	return nil
+}
