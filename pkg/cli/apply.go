@@ -16,7 +16,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
 )
 
@@ -56,7 +55,7 @@ journal: devices already remediated or compliant are skipped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runApply(cmd.Context(), env, opts) },
 	}
-	opts.bind(cmd, "table|json")
+	opts.bind(cmd, report.Table, report.JSON)
 	f := cmd.Flags()
 	f.StringVar(&opts.Journal, "journal", "", "journal file (JSON Lines; required)")
 	f.BoolVar(&opts.Resume, "resume", false, "continue the run recorded in --journal")
@@ -68,7 +67,7 @@ journal: devices already remediated or compliant are skipped.`,
 }
 
 func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
-	inv, devs, ca, err := loadFleet(env, opts.fleetFlags, report.Table, report.JSON)
+	inv, devs, ca, err := loadFleet(env, opts.fleetFlags)
 	if err != nil {
 		return err
 	}
@@ -86,10 +85,8 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		return err
 	}
 	defer j.Close()
-	log := newLogger(env, false)
-	defer func() { _ = log.Sync() }()
 	say := func(level zapcore.Level, msg string, fields ...zap.Field) {
-		writeNote(env.Err, env.ErrTerminal, log, level, msg, fields...)
+		writeNote(env.Err, env.ErrTerminal, env.Logger, level, msg, fields...)
 	}
 	run := runInfo(env, inv, ca)
 	rs, err := resumeFilter(opts, devs, run)
@@ -117,9 +114,10 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 			return err
 		}
 	}
-	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Apply: true, TranscriptDir: transcripts, Run: run, Logger: log, Now: env.Now, Hard: env.Hard,
-		BeforeChange: j.Append, Interrupted: func(name string) bool { return rs.Interrupted[name] }}
-	prog := newProgress(env, log, "apply", len(rs.Todo))
+	runner := newRunner(env, ca, run)
+	runner.Apply, runner.TranscriptDir = true, transcripts
+	runner.BeforeChange, runner.Interrupted = j.Append, func(name string) bool { return rs.Interrupted[name] }
+	prog := newProgress(env, "apply", len(rs.Todo))
 	// The second signal cancels env.Hard: say so at once, the devices in
 	// flight take a moment to back out.
 	defer context.AfterFunc(env.Hard, prog.aborting)()
@@ -135,20 +133,12 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		// does: what this run did, and what earlier runs left.
 		recs = resumed(devs, sum.Records, rs.Last)
 	}
-	if err := report.Render(env.Out, opts.Output, recs, report.Options{Apply: true, Summary: true}); err != nil {
+	if err := report.Render(env.Out, opts.Output.String(), recs, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
 	}
 	say(zapcore.InfoLevel, fmt.Sprintf("journal: %s (run %s); transcripts: %s", opts.Journal, run.ID, filepath.Join(transcripts, run.ID)),
 		zap.String("event", "end"), zap.String("journal", opts.Journal), zap.String("run", run.ID), zap.String("transcripts", filepath.Join(transcripts, run.ID)))
-	if sum.Stopped != "" {
-		say(zapcore.WarnLevel, fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted)),
-			zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted)))
-		return &errStopped{reason: sum.Stopped}
-	}
-	if anyFailure(sum.Records) {
-		return errDevicesFailed
-	}
-	return nil
+	return endOfRun(sum, say)
 }
 
 // resumeState is what an existing journal says about this run.
@@ -204,7 +194,9 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	if !env.InTerminal {
 		return false, inputErrf("stdin is not a terminal: refusing to change devices without --yes")
 	}
-	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Now: env.Now, Hard: env.Hard}
+	runner := newRunner(env, ca, nil)
+	// Quiet: apply logs the same devices' warnings when it runs them.
+	runner.Logger = zap.NewNop()
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits})
 	recs := inOrder(devs, sum.Records)
 	if err := report.Render(env.Err, report.Table, recs, report.Options{Summary: true}); err != nil {

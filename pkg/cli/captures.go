@@ -10,7 +10,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
 )
 
@@ -21,9 +20,6 @@ import (
 func runPlanCaptures(env *Env, opts PlanOptions) error {
 	if opts.Inventory != "" {
 		return inputErrf("--captures plans from the capture folders, without an inventory: drop --inventory (-i)")
-	}
-	if err := checkFormat(opts.Output, report.Table, report.JSON, report.CSV); err != nil {
-		return err
 	}
 	entries, err := os.ReadDir(opts.Captures)
 	if err != nil {
@@ -37,7 +33,7 @@ func runPlanCaptures(env *Env, opts PlanOptions) error {
 	if err != nil {
 		return err
 	}
-	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Now: env.Now}
+	runner := newRunner(env, ca, nil)
 	var names []string
 	for _, e := range entries {
 		if e.IsDir() {
@@ -55,7 +51,7 @@ func runPlanCaptures(env *Env, opts PlanOptions) error {
 	for _, n := range names {
 		recs = append(recs, runner.Captured(filepath.Join(opts.Captures, n), n, platform.Prefs{Method: record.MethodAuto, BundleURL: inventory.DefaultBundleURL}))
 	}
-	if err := report.Render(env.Out, opts.Output, recs, report.Options{Summary: true}); err != nil {
+	if err := report.Render(env.Out, opts.Output.String(), recs, report.Options{Summary: true}); err != nil {
 		return err
 	}
 	if anyFailure(recs) {

@@ -12,36 +12,35 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/remediate"
 )
 
 // fleetFlags are shared by plan and apply.
 type fleetFlags struct {
 	Inventory   string
 	Limit       string
-	Output      string
+	Output      *enum
 	Concurrency int
 	CAFile      string
 }
 
-func (f *fleetFlags) bind(cmd *cobra.Command, outputs string) {
+func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
 	fl := cmd.Flags()
+	f.Output = outputFlag(cmd, outputs...)
 	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory file (YAML; see inventory.example.yaml)")
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
-	fl.StringVarP(&f.Output, "output", "o", "table", "output format: "+outputs)
 	fl.IntVarP(&f.Concurrency, "concurrency", "c", 20, "devices at once (AAA servers and vty lines are limited)")
 	fl.StringVar(&f.CAFile, "ca-file", "", "install this CA instead of the embedded IdenTrust Commercial Root CA 1 (PEM)")
 }
 
 // loadFleet reads and validates the inventory, the limit and the CA
 // before anything connects: every problem here is exit 1.
-func loadFleet(env *Env, f fleetFlags, outputs ...string) (*inventory.Inventory, []inventory.Device, *cert.CA, error) {
+func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device, *cert.CA, error) {
 	if f.Inventory == "" {
 		return nil, nil, nil, inputErrf("--inventory (-i) is required")
-	}
-	if err := checkFormat(f.Output, outputs...); err != nil {
-		return nil, nil, nil, err
 	}
 	if f.Concurrency < 1 {
 		return nil, nil, nil, inputErrf("--concurrency: must be at least 1")
@@ -79,34 +78,45 @@ func loadCA(env *Env, flag, fromInventory string) (*cert.CA, error) {
 	return ca, nil
 }
 
-func checkFormat(format string, allowed ...string) error {
-	for _, a := range allowed {
-		if format == a {
-			return nil
-		}
-	}
-	return inputErrf("--output %q: want %s", format, strings.Join(allowed, "|"))
-}
-
-// newLogger logs to stderr: JSON lines when stderr is not a terminal (an
-// unattended run), warnings only on a terminal (the progress bar shows the rest).
-func newLogger(env *Env, verbose bool) *zap.Logger {
+// newLogger logs to w (stderr): JSON lines when it is not a terminal (an
+// unattended run), warnings only on a terminal (the progress bar shows
+// the rest).
+func newLogger(w io.Writer, terminal bool) *zap.Logger {
 	enc := zap.NewProductionEncoderConfig()
 	enc.EncodeTime = zapcore.ISO8601TimeEncoder
 	level := zapcore.InfoLevel
 	var encoder zapcore.Encoder
-	if env.ErrTerminal {
+	if terminal {
 		encoder = zapcore.NewConsoleEncoder(enc)
 		level = zapcore.WarnLevel
 	} else {
 		encoder = zapcore.NewJSONEncoder(enc)
 	}
-	if verbose {
-		level = zapcore.DebugLevel
-	}
 	// Devices log from their own goroutines: one lock around the stream,
 	// or concurrent entries race (and a bytes.Buffer in tests corrupts).
-	return zap.New(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(env.Err)), level))
+	return zap.New(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(w)), level))
+}
+
+// newRunner is the one place a remediate.Runner is built: what every
+// command shares comes from env; the caller sets what differs (Apply, the
+// journal hooks, transcripts, the enable-password prompt).
+func newRunner(env *Env, ca *cert.CA, run *record.RunInfo) *remediate.Runner {
+	return &remediate.Runner{Registry: env.Registry, CA: ca, Run: run, Logger: env.Logger, Now: env.Now, Hard: env.Hard}
+}
+
+// endOfRun maps how a run ended to its exit code, once the output is
+// written: a stop (exit 3) is said on stderr through say; a device that
+// failed is exit 2.
+func endOfRun(sum fleet.Summary, say func(level zapcore.Level, msg string, fields ...zap.Field)) error {
+	if sum.Stopped != "" {
+		say(zapcore.WarnLevel, fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted)),
+			zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted)))
+		return &errStopped{reason: sum.Stopped}
+	}
+	if anyFailure(sum.Records) {
+		return errDevicesFailed
+	}
+	return nil
 }
 
 func newRunID(env *Env) string {

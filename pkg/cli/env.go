@@ -7,14 +7,17 @@ import (
 	"os"
 	"time"
 
+	"go.uber.org/zap"
 	"golang.org/x/term"
 
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/registry"
 )
 
-// Env is everything a command touches outside itself, built once so tests
-// can pass buffers, a fake environment and a fixed clock.
+// Env is everything a command touches outside itself, built once (as the
+// GitHub CLI's cmdutil.Factory) so tests can pass buffers, a fake
+// environment, a fixed clock or their own platforms. Run fills what is
+// left nil.
 type Env struct {
 	In  io.Reader
 	Out io.Writer
@@ -24,13 +27,18 @@ type Env struct {
 	InTerminal  bool
 	ErrTerminal bool
 	LookupEnv   func(string) (string, bool)
-	Now         func() time.Time
+	// Now is the clock (run ids, record times, CA expiry).
+	Now func() time.Time
 	// Hard is cancelled by a second signal: devices in flight abort.
 	Hard context.Context
 	// ReadPassword reads a secret from the terminal without echo.
 	ReadPassword func(prompt string) (string, error)
 	// Registry holds the platforms (nil: every supported platform).
 	Registry *platform.Registry
+	// Logger logs to Err: JSON lines when Err is not a terminal (an
+	// unattended run), warnings only on a terminal, where the progress bar
+	// shows the rest.
+	Logger *zap.Logger
 }
 
 // SystemEnv is the real process environment.
@@ -84,6 +92,9 @@ func (e *Env) fill() error {
 	}
 	if e.Hard == nil {
 		e.Hard = context.Background()
+	}
+	if e.Logger == nil {
+		e.Logger = newLogger(e.Err, e.ErrTerminal)
 	}
 	if e.Registry == nil {
 		r, err := registry.Default()

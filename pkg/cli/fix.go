@@ -15,7 +15,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
 	"github.com/trustfix/trustfix/pkg/secret"
 )
@@ -23,15 +22,15 @@ import (
 // FixOptions are the flags of `trustfix fix`.
 type FixOptions struct {
 	Port          int
-	Platform      string
+	Platform      *enum
 	Username      string
-	Method        string
+	Method        *enum
 	Yes           bool
 	CAFile        string
 	BundleFile    string
 	BundleURL     string
 	KnownHosts    string
-	HostKeyPolicy string
+	HostKeyPolicy *enum
 	Legacy        bool
 	JumpHost      string
 	Timeout       time.Duration
@@ -42,7 +41,7 @@ type FixOptions struct {
 func newFixCmd(env *Env) *cobra.Command {
 	opts := FixOptions{}
 	cmd := &cobra.Command{
-		Use:   "fix HOST [--port P] [--platform auto|iosxe|iosxr|asa|fxos] [--username U] [--method auto|url|file|terminal] [--yes]",
+		Use:   "fix HOST [--port P] [--platform auto|PLATFORM] [--username U] [--method auto|url|file|terminal] [--yes]",
 		Short: "Fix one device from a laptop: detect, show the plan, confirm, fix, prove",
 		Long: `fix needs no inventory. It takes the password from $TRUSTFIX_PASSWORD or asks
 for it without echo (and the enable password from $TRUSTFIX_ENABLE_PASSWORD,
@@ -57,15 +56,15 @@ and fingerprint as the device now lists it.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Port, "port", 22, "SSH port")
-	f.StringVar(&opts.Platform, "platform", "auto", "auto|iosxe|iosxr|asa|fxos")
+	opts.Platform = enumFlag(cmd, "platform", "", platform.Auto, "the platform (auto: detect it)", append([]string{platform.Auto}, env.Registry.CLIIDs()...)...)
 	f.StringVar(&opts.Username, "username", "", "login name (default: your user name)")
-	f.StringVar(&opts.Method, "method", "auto", "import method: auto|url|file|terminal")
+	opts.Method = enumFlag(cmd, "method", "", inventory.DefaultImportMethod, "import method", inventory.ImportMethods...)
 	f.BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")
 	f.StringVar(&opts.CAFile, "ca-file", "", "install this CA instead of IdenTrust Commercial Root CA 1 (PEM)")
 	f.StringVar(&opts.BundleFile, "bundle-file", "", "bundle on the device for --method file (flash:ios_core.p7b, harddisk:/ios.p7b)")
 	f.StringVar(&opts.BundleURL, "bundle-url", inventory.DefaultBundleURL, "bundle URL for --method url")
 	f.StringVar(&opts.KnownHosts, "known-hosts", "", "known_hosts file (default ~/.ssh/known_hosts)")
-	f.StringVar(&opts.HostKeyPolicy, "host-key-policy", inventory.DefaultHostKeyPolicy, "strict|accept-new|insecure")
+	opts.HostKeyPolicy = enumFlag(cmd, "host-key-policy", "", inventory.DefaultHostKeyPolicy, "host keys", inventory.HostKeyPolicies...)
 	f.BoolVar(&opts.Legacy, "legacy-algorithms", false, "allow SHA-1 key exchange, ssh-rsa host keys and CBC ciphers (old images)")
 	f.StringVar(&opts.JumpHost, "jump-host", "", "reach the device through [user@]host[:port]")
 	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
@@ -76,19 +75,10 @@ and fingerprint as the device now lists it.`,
 
 func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error) {
 	d := inventory.NewDevice(host, host)
-	d.Port, d.Platform, d.ImportMethod = opts.Port, opts.Platform, opts.Method
+	d.Port, d.Platform, d.ImportMethod = opts.Port, opts.Platform.String(), opts.Method.String()
 	d.BundleFile, d.BundleURL, d.KnownHosts = opts.BundleFile, opts.BundleURL, opts.KnownHosts
-	d.HostKeyPolicy, d.LegacyAlgorithms, d.JumpHost, d.Timeout = opts.HostKeyPolicy, opts.Legacy, opts.JumpHost, opts.Timeout
+	d.HostKeyPolicy, d.LegacyAlgorithms, d.JumpHost, d.Timeout = opts.HostKeyPolicy.String(), opts.Legacy, opts.JumpHost, opts.Timeout
 	d.Retries = 0
-	if err := validIn("--platform", d.Platform, append([]string{platform.Auto}, env.Registry.CLIIDs()...)...); err != nil {
-		return d, err
-	}
-	if err := validIn("--method", d.ImportMethod, inventory.ImportMethods...); err != nil {
-		return d, err
-	}
-	if err := validIn("--host-key-policy", d.HostKeyPolicy, inventory.HostKeyPolicies...); err != nil {
-		return d, err
-	}
 	if d.ImportMethod == "file" && d.BundleFile == "" {
 		return d, inputErrf("--method file needs --bundle-file")
 	}
@@ -112,15 +102,6 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 		d.EnablePassword = secret.New(v)
 	}
 	return d, nil
-}
-
-func validIn(flag, v string, allowed ...string) error {
-	for _, a := range allowed {
-		if v == a {
-			return nil
-		}
-	}
-	return inputErrf("%s %q: want one of %v", flag, v, allowed)
 }
 
 // envOrPrompt reads a secret from the environment, or from the terminal
@@ -167,10 +148,9 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		dir, _ := os.UserCacheDir()
 		transcripts = filepath.Join(dir, "trustfix", "transcripts")
 	}
-	log := newLogger(env, false)
-	defer func() { _ = log.Sync() }()
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
-	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Run: run, Logger: log, Now: env.Now, Hard: env.Hard, TranscriptDir: transcripts}
+	runner := newRunner(env, ca, run)
+	runner.TranscriptDir = transcripts
 	// The enable password is asked for only if the device wants one.
 	askOnce := func() func() (secret.Secret, error) {
 		var got *secret.Secret

@@ -5,10 +5,11 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
-	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
 )
 
@@ -38,7 +39,7 @@ without an inventory: one folder per device, one file per command
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPlan(cmd.Context(), env, opts) },
 	}
-	opts.bind(cmd, "table|json|csv")
+	opts.bind(cmd, report.Table, report.JSON, report.CSV)
 	cmd.Flags().StringVar(&opts.Captures, "captures", "", "plan from captured outputs in DIR (no login)")
 	return cmd
 }
@@ -47,34 +48,21 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	if opts.Captures != "" {
 		return runPlanCaptures(env, opts)
 	}
-	inv, devs, ca, err := loadFleet(env, opts.fleetFlags, report.Table, report.JSON, report.CSV)
+	inv, devs, ca, err := loadFleet(env, opts.fleetFlags)
 	if err != nil {
 		return err
 	}
-	log := newLogger(env, false)
-	defer func() { _ = log.Sync() }()
-	runner := &remediate.Runner{Registry: env.Registry, CA: ca, Apply: false, Logger: log, Now: env.Now, Hard: env.Hard}
-	prog := newProgress(env, log, "plan", len(devs))
+	runner := newRunner(env, ca, nil)
+	prog := newProgress(env, "plan", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
 		OnStart: func(inventory.Device) { prog.start() }, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
 	recs := inOrder(devs, sum.Records)
-	if err := report.Render(env.Out, opts.Output, recs, report.Options{Summary: true}); err != nil {
+	if err := report.Render(env.Out, opts.Output.String(), recs, report.Options{Summary: true}); err != nil {
 		return err
 	}
-	return endOfRun(env, sum)
-}
-
-// endOfRun maps how a run ended to its exit code.
-func endOfRun(env *Env, sum fleet.Summary) error {
-	if sum.Stopped != "" {
-		fmt.Fprintf(env.Err, "trustfix: stopped early (%s): %d devices not started\n", sum.Stopped, len(sum.NotStarted))
-		return &errStopped{reason: sum.Stopped}
-	}
-	if anyFailure(sum.Records) {
-		return errDevicesFailed
-	}
-	return nil
+	// plan's stop is a plain line on stderr, terminal or not.
+	return endOfRun(sum, func(_ zapcore.Level, msg string, _ ...zap.Field) { fmt.Fprintln(env.Err, msg) })
 }

@@ -30,8 +30,8 @@ type progress struct {
 	finished int
 }
 
-func newProgress(env *Env, log *zap.Logger, verb string, total int) *progress {
-	p := &progress{log: log, verb: verb, w: env.Err, terminal: env.ErrTerminal}
+func newProgress(env *Env, verb string, total int) *progress {
+	p := &progress{log: env.Logger, verb: verb, w: env.Err, terminal: env.ErrTerminal}
 	if env.ErrTerminal && total > 0 {
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(env.Err),

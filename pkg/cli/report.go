@@ -13,7 +13,7 @@ import (
 
 // ReportOptions are the flags of `trustfix report`.
 type ReportOptions struct {
-	Output string
+	Output *enum
 }
 
 func newReportCmd(env *Env) *cobra.Command {
@@ -30,14 +30,11 @@ reported and skipped; nothing in the journal is changed.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runReport(env, args[0], opts) },
 	}
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "table", "output format: table|json|csv")
+	opts.Output = outputFlag(cmd, report.Table, report.JSON, report.CSV)
 	return cmd
 }
 
 func runReport(env *Env, path string, opts ReportOptions) error {
-	if err := checkFormat(opts.Output, report.Table, report.JSON, report.CSV); err != nil {
-		return err
-	}
 	recs, problems, err := journal.Read(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return inputErrf("%s: no such journal", path)
@@ -49,7 +46,7 @@ func runReport(env *Env, path string, opts ReportOptions) error {
 		fmt.Fprintf(env.Err, "warning: %s: %s\n", path, p)
 	}
 	latest := journal.Latest(recs)
-	if err := report.Render(env.Out, opts.Output, latest, report.Options{Apply: true, Summary: true}); err != nil {
+	if err := report.Render(env.Out, opts.Output.String(), latest, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
 	}
 	if anyFailure(latest) {

@@ -21,6 +21,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Out)
 	root.SetErr(env.Err)
 	err := root.ExecuteContext(ctx)
+	_ = env.Logger.Sync()
 	if err != nil && !errors.Is(err, errDevicesFailed) {
 		fmt.Fprintf(env.Err, "trustfix: %v\n", err)
 	}
@@ -45,7 +46,7 @@ installs it with each platform's own import sequence, proving the result.`,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(newHelpCmd())
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return inputErr(err) })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env), newCompletionCmd())
 	return root
 }
