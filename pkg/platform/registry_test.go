@@ -8,7 +8,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
 )
 
 // nop is a driver that does nothing, for registrations.
@@ -25,7 +24,7 @@ func (nop) Save(platform.Shell) error { return nil }
 func cli(id string) platform.Spec {
 	return platform.Spec{
 		ID: id, Detect: platform.Detection{Family: id},
-		Session: session.Profile{Definition: []byte("platform-type: x"), Paging: "terminal length 0"},
+		Session: platform.Session{Definition: []byte("platform-type: x"), Paging: "terminal length 0"},
 		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal}, Driver: nop{},
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/session"
+	"github.com/trustfix/trustfix/platforms"
 )
 
 // Spec is everything trustfix knows about one platform, as data, plus the
@@ -20,10 +21,9 @@ type Spec struct {
 	// accept for it.
 	ID      string
 	Aliases []string
-	// Session is the scrapligo definition (a file of platforms/, embedded)
-	// and what a session does right after login: enable, the paging
-	// command, terminal settings. Empty for a platform without CLI.
-	Session session.Profile
+	// Session is the scrapligo definition and what a session does right
+	// after login. Empty for a platform without CLI.
+	Session Session
 	// Detect says how `show version` identifies the platform.
 	Detect Detection
 	// Methods are the import sequences the driver runs, with their
@@ -41,10 +41,33 @@ type Spec struct {
 	Driver Driver
 }
 
+// Session is what a session needs of a platform: its scrapligo definition
+// (prompts, privilege levels, failure strings) and what to do right after
+// login.
+type Session struct {
+	// File names the definition among platforms/ (embedded); Register
+	// loads its bytes into Definition.
+	File string
+	// Definition is the definition's bytes; a platform whose definition is
+	// not in platforms/ gives them here instead of File.
+	Definition []byte
+	// Enable: the CLI lands in user exec; `enable` reaches privileged exec.
+	Enable bool
+	// Paging is the command that turns paging off.
+	Paging string
+	// Extra are terminal settings (width, timestamps); a refusal is ignored.
+	Extra []string
+}
+
+// Profile is the platform's session profile, for session.Open and Use.
+func (s *Spec) Profile() *session.Profile {
+	return &session.Profile{Platform: s.ID, Definition: s.Session.Definition, Enable: s.Session.Enable, Paging: s.Session.Paging, Extra: s.Session.Extra}
+}
+
 // Detection is how `show version` identifies a platform.
 type Detection struct {
 	// Family is the show version dialect pkg/detect reads the platform's
-	// output as (detect.IOSXE, detect.ASA, …).
+	// output as (detect.IOSXE, detect.ASA, …); "" means the platform's ID.
 	Family string
 	// NamedOnly: platform auto never picks this Spec (it shares its family
 	// with another platform); only an inventory that names it does.
@@ -144,17 +167,30 @@ func Fallback(methods []Method, m record.Method, p Prefs, err error) (record.Met
 	return fb, fmt.Sprintf("%s failed (%v); used %s", m, err, fb), true
 }
 
-// validate checks a Spec's data before it is registered.
+// validate checks a Spec's data before it is registered, and loads its
+// definition.
 func (s *Spec) validate() error {
+	if s.Detect.Family == "" {
+		s.Detect.Family = s.ID
+	}
 	switch {
 	case s.ID == "" || strings.ToLower(s.ID) != s.ID || strings.ContainsAny(s.ID, " |:"):
 		return fmt.Errorf("platform id %q: want a lower-case word", s.ID)
-	case s.Detect.Family == "":
-		return fmt.Errorf("platform %q: no detection family", s.ID)
 	case s.Driver == nil && (len(s.Methods) > 0 || len(s.Auto) > 0):
 		return fmt.Errorf("platform %q: import methods without a driver", s.ID)
-	case s.Driver == nil:
+	case s.Driver == nil && s.Session.File == "" && s.Session.Definition == nil:
 		return nil
+	case s.Driver == nil:
+		return fmt.Errorf("platform %q: a session profile without a driver", s.ID)
+	}
+	if s.Session.Definition == nil && s.Session.File != "" {
+		def, err := platforms.Definition(s.Session.File)
+		if err != nil {
+			return fmt.Errorf("platform %q: %w", s.ID, err)
+		}
+		s.Session.Definition = def
+	}
+	switch {
 	case len(s.Session.Definition) == 0 || s.Session.Paging == "":
 		return fmt.Errorf("platform %q: a driver needs a session profile (definition and paging command)", s.ID)
 	case len(s.Methods) == 0 || len(s.Auto) == 0:
@@ -172,6 +208,5 @@ func (s *Spec) validate() error {
 			return fmt.Errorf("platform %q: method %q falls back to %q, which it does not offer", s.ID, m.Name, m.Fallback)
 		}
 	}
-	s.Session.Platform = s.ID
 	return nil
 }

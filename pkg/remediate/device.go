@@ -112,7 +112,7 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 	open := func(spec *platform.Spec) (*session.Session, error) {
 		var prof *session.Profile
 		if spec != nil {
-			prof = &spec.Session
+			prof = spec.Profile()
 		}
 		return session.Open(ctx, session.Target{
 			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
@@ -133,7 +133,7 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 	defer sess.Close()
 	sh := guard(sess, ctx, r.Hard)
 	rec.Stage = record.StageDetect
-	use := func(spec *platform.Spec) error { return sess.Use(spec.Session) }
+	use := func(spec *platform.Spec) error { return sess.Use(*spec.Profile()) }
 	spec, st, dec, ok := r.detect(a, sh, use, want, Prefs(dev))
 	if rec.Hostname == "" {
 		rec.Hostname = sess.Hostname() // XR and FXOS print it only in the prompt

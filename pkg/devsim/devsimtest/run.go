@@ -86,7 +86,7 @@ func (l *Lab) Session(t testing.TB, name, platformID string) *session.Session {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Guard)
 	t.Cleanup(cancel)
-	sess, err := session.Open(ctx, l.Target(name), session.Options{Profile: &spec.Session, Deadline: time.Now().Add(Guard)})
+	sess, err := session.Open(ctx, l.Target(name), session.Options{Profile: spec.Profile(), Deadline: time.Now().Add(Guard)})
 	if err != nil {
 		t.Fatalf("session.Open: %v", err)
 	}

@@ -13,26 +13,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
-	"github.com/trustfix/trustfix/platforms"
 )
-
-// Register adds the ASA: both methods are saved by write memory; auto is
-// terminal, which needs no internet.
-func Register(r *platform.Registry) error {
-	def, err := platforms.Definition("cisco_asa.yaml")
-	if err != nil {
-		return err
-	}
-	return r.Register(platform.Spec{
-		ID:      "asa",
-		Session: session.Profile{Definition: def, Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
-		Detect:  platform.Detection{Family: detect.ASA},
-		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
-		Auto:    []record.Method{record.MethodTerminal},
-		Driver:  Driver{},
-	})
-}
 
 // Driver runs the ASA sequences.
 type Driver struct{}

@@ -12,26 +12,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
-	"github.com/trustfix/trustfix/platforms"
 )
-
-// Register adds FXOS: the terminal method only, saved by commit-buffer.
-// It lands in its exec prompt; no enable.
-func Register(r *platform.Registry) error {
-	def, err := platforms.Definition("cisco_fxos.yaml")
-	if err != nil {
-		return err
-	}
-	return r.Register(platform.Spec{
-		ID:      "fxos",
-		Session: session.Profile{Definition: def, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
-		Detect:  platform.Detection{Family: detect.FXOS},
-		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
-		Auto:    []record.Method{record.MethodTerminal},
-		Driver:  Driver{},
-	})
-}
 
 // Driver runs the FXOS sequence.
 type Driver struct{}

@@ -8,33 +8,9 @@ import (
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
-	"github.com/trustfix/trustfix/platforms"
 )
-
-// Register adds IOS XE. Every method lands in the configuration write
-// memory saves; auto is terminal, which needs no internet.
-func Register(r *platform.Registry) error {
-	def, err := platforms.Definition("cisco_iosxe.yaml")
-	if err != nil {
-		return err
-	}
-	return r.Register(platform.Spec{
-		ID: "iosxe", Aliases: []string{"ios-xe"},
-		Session: session.Profile{Definition: def, Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
-		Detect:  platform.Detection{Family: detect.IOSXE},
-		Methods: []platform.Method{
-			{Name: record.MethodURL, Persistent: true},
-			{Name: record.MethodFile, Persistent: true},
-			{Name: record.MethodTerminal, Persistent: true},
-		},
-		Auto:   []record.Method{record.MethodTerminal},
-		Driver: Driver{},
-	})
-}
 
 // Driver runs the IOS XE sequences.
 type Driver struct{}
@@ -43,46 +19,26 @@ type Driver struct{}
 const TrustCommand = "show crypto pki trustpool"
 
 // Detect reads the trustpool and, for the file method, whether the bundle
-// is on the file system.
+// (flash:ios_core.p7b) is on its file system.
 func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	out, err := r.Show(TrustCommand)
+	tr, err := platform.TrustStore(r, TrustCommand, ParseTrustpool, ca)
 	if err != nil {
 		return platform.State{}, err
 	}
-	certs, err := ParseTrustpool(out)
-	if err != nil {
-		return platform.State{}, err
+	st := platform.State{Trust: tr}
+	if p.Method != record.MethodFile || p.BundleFile == "" {
+		return st, nil
 	}
-	st := platform.State{Trust: detect.Evaluate(certs, ca)}
-	if p.Method == record.MethodFile && p.BundleFile != "" {
-		ok, err := bundlePresent(r, p.BundleFile)
-		if err != nil {
-			return st, err
-		}
-		st.BundlePresent = &ok
-	}
-	return st, nil
-}
-
-// bundlePresent lists the file system of flash:ios_core.p7b and looks for
-// the file name in the last column.
-func bundlePresent(r platform.Reader, file string) (bool, error) {
-	fs, name, ok := strings.Cut(file, ":")
+	fs, name, ok := strings.Cut(p.BundleFile, ":")
 	if !ok {
-		return false, fmt.Errorf("bundle_file %q: want FILESYSTEM:NAME", file)
+		return st, fmt.Errorf("bundle_file %q: want FILESYSTEM:NAME", p.BundleFile)
 	}
-	name = strings.TrimPrefix(name, "/")
-	out, err := r.Show("dir " + fs + ":")
+	present, err := platform.HasFile(r, fs+":", strings.TrimPrefix(name, "/"))
 	if err != nil {
-		return false, err
+		return st, err
 	}
-	for _, l := range strings.Split(out, "\n") {
-		f := strings.Fields(l)
-		if len(f) > 0 && f[len(f)-1] == name {
-			return true, nil
-		}
-	}
-	return false, nil
+	st.BundlePresent = &present
+	return st, nil
 }
 
 var (

@@ -9,42 +9,9 @@ import (
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
-	"github.com/trustfix/trustfix/platforms"
 )
-
-// methods: the trustpool is on disk; a certificate authenticated at the
-// terminal is lost on reload (FN72290). Under import_method auto, url falls
-// back to terminal when the device cannot fetch the bundle.
-func methods() []platform.Method {
-	return []platform.Method{
-		{Name: record.MethodURL, Persistent: true, Fallback: record.MethodTerminal,
-			FallbackNote: "if the device cannot fetch it, falls back to terminal, which does not survive a reload"},
-		{Name: record.MethodFile, Persistent: true},
-		{Name: record.MethodTerminal, Persistent: false,
-			Note: "lost on reload (FN72290): stage a bundle and use file for a lasting fix"},
-	}
-}
-
-// Register adds IOS XR: auto is file when a bundle is staged, else url.
-// It lands in privileged exec; its commands need no enable.
-func Register(r *platform.Registry) error {
-	def, err := platforms.Definition("cisco_iosxr.yaml")
-	if err != nil {
-		return err
-	}
-	return r.Register(platform.Spec{
-		ID: "iosxr", Aliases: []string{"ios-xr"},
-		Session: session.Profile{Definition: def, Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
-		Detect:  platform.Detection{Family: detect.IOSXR},
-		Methods: methods(),
-		Auto:    []record.Method{record.MethodFile, record.MethodURL},
-		Driver:  Driver{},
-	})
-}
 
 // Driver runs the IOS XR sequences.
 type Driver struct{}
@@ -53,19 +20,16 @@ type Driver struct{}
 // certificates included).
 const TrustCommand = "show crypto ca trustpool"
 
-// Detect reads the trustpool and, for the file method, the bundle's presence.
+// Detect reads the trustpool and, unless the method is url or terminal,
+// whether a configured bundle is on its file system. The serial is not in
+// XR's show version; the chassis entry of show inventory has it (optional:
+// captures may not include it).
 func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	out, err := r.Show(TrustCommand)
+	tr, err := platform.TrustStore(r, TrustCommand, ParseTrustpool, ca)
 	if err != nil {
 		return platform.State{}, err
 	}
-	certs, err := ParseTrustpool(out)
-	if err != nil {
-		return platform.State{}, err
-	}
-	st := platform.State{Trust: detect.Evaluate(certs, ca)}
-	// The serial is not in XR's show version; the chassis entry of show
-	// inventory has it. Optional: captures may not include it.
+	st := platform.State{Trust: tr}
 	if out, err := r.Show("show inventory"); err == nil {
 		if m := reSN.FindStringSubmatch(out); m != nil {
 			st.Serial = m[1]
@@ -73,17 +37,11 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform
 	}
 	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
 		fs, name := splitBundle(p.BundleFile)
-		out, err := r.Show("dir " + fs)
+		present, err := platform.HasFile(r, fs, name)
 		if err != nil {
 			return st, err
 		}
-		ok := false
-		for _, l := range strings.Split(out, "\n") {
-			if f := strings.Fields(l); len(f) > 0 && f[len(f)-1] == name {
-				ok = true
-			}
-		}
-		st.BundlePresent = &ok
+		st.BundlePresent = &present
 	}
 	return st, nil
 }

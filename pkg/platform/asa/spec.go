@@ -1,0 +1,22 @@
+package asa
+
+import (
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Register adds the ASA: both methods are saved by write memory, and auto
+// is terminal, which needs no internet. What rules a device out (multiple
+// contexts, FIPS with a SHA-1 root, a trustpoint in the way) its Detect
+// reports as blockers.
+func Register(r *platform.Registry) error {
+	return r.Register(platform.Spec{
+		ID:      "asa",
+		Session: platform.Session{File: "cisco_asa.yaml", Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
+		Detect:  platform.Detection{Family: detect.ASA},
+		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
+		Auto:    []record.Method{record.MethodTerminal},
+		Driver:  Driver{},
+	})
+}

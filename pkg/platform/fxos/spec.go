@@ -1,0 +1,20 @@
+package fxos
+
+import (
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Register adds the FXOS supervisor: the terminal method only, made
+// lasting by commit-buffer itself. Its CLI lands in exec, no enable.
+func Register(r *platform.Registry) error {
+	return r.Register(platform.Spec{
+		ID:      "fxos",
+		Detect:  platform.Detection{Family: detect.FXOS},
+		Session: platform.Session{File: "cisco_fxos.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
+		Auto:    []record.Method{record.MethodTerminal},
+		Driver:  Driver{},
+	})
+}

@@ -1,0 +1,25 @@
+package iosxe
+
+import (
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// Register adds IOS XE. Every method lands in the configuration that
+// write memory saves; auto is terminal, which needs no internet. The CLI
+// lands in user exec and needs enable.
+func Register(r *platform.Registry) error {
+	return r.Register(platform.Spec{
+		ID: "iosxe", Aliases: []string{"ios-xe"},
+		Session: platform.Session{File: "cisco_iosxe.yaml", Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		Detect:  platform.Detection{Family: detect.IOSXE},
+		Methods: []platform.Method{
+			{Name: record.MethodURL, Persistent: true},
+			{Name: record.MethodFile, Persistent: true},
+			{Name: record.MethodTerminal, Persistent: true},
+		},
+		Auto:   []record.Method{record.MethodTerminal},
+		Driver: Driver{},
+	})
+}

@@ -1,0 +1,34 @@
+package iosxr
+
+import (
+	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
+)
+
+// methods: the trustpool is on disk; a certificate authenticated at the
+// terminal is lost on reload (FN72290). Under import_method auto, url falls
+// back to terminal when the device cannot fetch the bundle (Driver.Apply).
+func methods() []platform.Method {
+	return []platform.Method{
+		{Name: record.MethodURL, Persistent: true, Fallback: record.MethodTerminal,
+			FallbackNote: "if the device cannot fetch it, falls back to terminal, which does not survive a reload"},
+		{Name: record.MethodFile, Persistent: true},
+		{Name: record.MethodTerminal, Persistent: false,
+			Note: "lost on reload (FN72290): stage a bundle and use file for a lasting fix"},
+	}
+}
+
+// Register adds IOS XR: auto is file when a bundle is staged, else url.
+// The CLI lands in privileged exec; timestamps are turned off so that
+// listings start with their first line.
+func Register(r *platform.Registry) error {
+	return r.Register(platform.Spec{
+		ID: "iosxr", Aliases: []string{"ios-xr"},
+		Detect:  platform.Detection{Family: detect.IOSXR},
+		Methods: methods(),
+		Auto:    []record.Method{record.MethodFile, record.MethodURL},
+		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
+		Driver:  Driver{},
+	})
+}
