@@ -31,6 +31,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/record"
 )
@@ -127,7 +128,7 @@ func applyRun(b *testing.B, bin, inv, journalPath string, args ...string) applyR
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"apply", "-i", inv, "--journal", journalPath, "--yes", "-o", "json"}, args...)...)
-	cmd.Env = append(os.Environ(), devsim.PasswordEnv+"="+labPassword, devsim.EnablePasswordEnv+"="+labEnable)
+	cmd.Env = devsimtest.Environ()
 	var stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = nil, &stderr
 	start := time.Now()

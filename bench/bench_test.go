@@ -54,10 +54,7 @@ func benchmarkPlan(b *testing.B, n, c int) {
 	rounds := math.Ceil(float64(n) / float64(c))
 	ideal := time.Duration(rounds * float64(mean))
 
-	f, err := startFleet(sc, n, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := startFleet(b, sc, n)
 	defer f.lab.Close()
 	cold, err := f.plan(c)
 	if err != nil {
@@ -123,10 +120,7 @@ func aloneTimes(b *testing.B, sc *devsim.Scenario) (map[string]time.Duration, ti
 	for _, sp := range sc.Devices {
 		one := *sc
 		one.Devices = []devsim.Spec{sp}
-		f, err := startFleet(&one, 0, b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
+		f := startFleet(b, &one, 0)
 		var times []time.Duration
 		for i := range 4 {
 			c0 := cpuTime()

@@ -9,51 +9,35 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strconv"
+	"testing"
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
-)
-
-// The lab's own, lab-only passwords (testdata/scenarios/bench.yaml).
-const (
-	labPassword = "lab-Pa55-w0rd"
-	labEnable   = "lab-En4ble-k3y"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // fleet is a running lab and an inventory for it.
 type fleet struct {
-	lab *devsim.Lab
+	lab *devsimtest.Lab
 	inv string
 }
 
-// startFleet serves sc expanded to n devices (n <= 0: as written) and
-// writes its inventory in dir, host keys accepted on first contact.
+// startFleet serves sc expanded to n devices (n <= 0: as written) with the
+// lab's inventory (devsimtest.Start), host keys accepted on first contact.
 //
 // The lab runs under the pprof label side=lab, which every goroutine it
 // starts inherits, and trustfix under side=trustfix (plan), so that a CPU
 // profile (-cpuprofile, then pprof -tagfocus side=trustfix) tells the
 // tool's cost from the simulator's, which on a real fleet the devices pay.
-func startFleet(sc *devsim.Scenario, n int, dir string) (*fleet, error) {
-	var lab *devsim.Lab
-	var err error
+func startFleet(b testing.TB, sc *devsim.Scenario, n int) *fleet {
+	var lab *devsimtest.Lab
 	pprof.Do(context.Background(), pprof.Labels("side", "lab"), func(context.Context) {
-		lab, err = devsim.Start(sc, devsim.Options{Devices: n})
+		lab = devsimtest.Start(b, sc, devsimtest.Options{Devices: n, Timeout: "5m"})
 	})
-	if err != nil {
-		return nil, err
-	}
-	inv := filepath.Join(dir, "inventory.yaml")
-	text := lab.Inventory(devsim.InventoryOptions{KnownHosts: filepath.Join(dir, "known_hosts"), Timeout: "5m"})
-	if err := os.WriteFile(inv, text, 0o600); err != nil {
-		lab.Close()
-		return nil, err
-	}
-	return &fleet{lab: lab, inv: inv}, nil
+	return &fleet{lab: lab, inv: lab.Inv}
 }
 
 // planned is one device of `plan -o json`, with its timing.
@@ -76,18 +60,7 @@ type run struct {
 // of a fleet that fails measures the failure.
 func (f *fleet) plan(c int) (run, error) {
 	var out, errb bytes.Buffer
-	env := cli.Env{
-		Out: &out, Err: &errb,
-		LookupEnv: func(k string) (string, bool) {
-			switch k {
-			case devsim.PasswordEnv:
-				return labPassword, true
-			case devsim.EnablePasswordEnv:
-				return labEnable, true
-			}
-			return "", false
-		},
-	}
+	env := cli.Env{Out: &out, Err: &errb, LookupEnv: devsimtest.LookupEnv}
 	start := time.Now()
 	var code int
 	pprof.Do(context.Background(), pprof.Labels("side", "trustfix"), func(ctx context.Context) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -55,16 +56,16 @@ func TestApplyConformance(t *testing.T) {
 	for _, tc := range conformanceCases {
 		t.Run(tc.platform+"/"+tc.method, func(t *testing.T) {
 			t.Parallel()
-			l := startLab(t, scenario(t, "devices:"+tc.device), "")
+			l := devsimtest.Start(t, devsimtest.Scenario(t, "devices:"+tc.device), devsimtest.Options{})
 			dev := l.Device("dut")
 			before := dev.State()
 			if devsim.Has(before.TrustStore, identrustSHA1) {
 				t.Fatal("the scenario already has the CA")
 			}
 
-			res, j1 := l.apply(t, "first.jsonl")
-			if res.code != 0 {
-				t.Fatalf("apply: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+			res, j1 := apply(t, l, "first.jsonl")
+			if res.Code != 0 {
+				t.Fatalf("apply: exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 			}
 			recs := readJournal(t, j1)
 			rec := last(t, recs, "dut")
@@ -112,19 +113,19 @@ func TestApplyConformance(t *testing.T) {
 				t.Error("the lab recorded no mutating command for a remediation")
 			}
 
-			res, j2 := l.apply(t, "second.jsonl")
-			if res.code != 0 {
-				t.Fatalf("second apply: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+			res, j2 := apply(t, l, "second.jsonl")
+			if res.Code != 0 {
+				t.Fatalf("second apply: exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 			}
 			if r := last(t, readJournal(t, j2), "dut"); r.Outcome != record.AlreadyCompliant || r.Verdict != record.Compliant {
 				t.Errorf("second apply: verdict %q outcome %q, want compliant/already-compliant", r.Verdict, r.Outcome)
 			}
 
-			final := l.ended("dut")
+			final := l.Ended("dut")
 			if got := final.MutatingCommands(); !slices.Equal(got, mutating) {
 				t.Errorf("the second apply sent mutating commands: %q", got[len(mutating):])
 			}
-			checkSessions(t, final)
+			devsimtest.CheckClean(t, final)
 			if !tc.persistent {
 				if devsim.Has(final.SavedStore, identrustSHA1) {
 					t.Error("recorded non-persistent, but the CA is in the startup store")

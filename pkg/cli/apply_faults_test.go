@@ -9,6 +9,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -45,20 +46,20 @@ type fault struct {
 var faults = []fault{
 	{
 		name: "drop mid-paste (c9500-dist-04)",
-		sc:   func(t *testing.T) *devsim.Scenario { return fromDefault(t, "c9500-dist-04") },
+		sc:   func(t *testing.T) *devsim.Scenario { return devsimtest.Default(t, []string{"c9500-dist-04"}) },
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"connection lost", "logged in again: the CA is not on the device"}, dropped: true,
 	},
 	{
 		name: "corrupted paste (isr-branch-07)",
-		sc:   func(t *testing.T) *devsim.Scenario { return fromDefault(t, "isr-branch-07") },
+		sc:   func(t *testing.T) *devsim.Scenario { return devsimtest.Default(t, []string{"isr-branch-07"}) },
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"rejected", "PEM files import failed"},
 	},
 	{
 		name: "no internet, url (xr-edge-02)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "xr-edge-02", func(s *devsim.Spec) { s.ImportMethod = "url" })
+			return devsimtest.Default(t, []string{"xr-edge-02"}, func(s *devsim.Spec) { s.ImportMethod = "url" })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"import url", "Download failed"},
@@ -66,7 +67,7 @@ var faults = []fault{
 	{
 		name: "no internet, url (iosxe)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return scenario(t, `devices:
+			return devsimtest.Scenario(t, `devices:
   - {name: c9300-dark-url, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true, import_method: url, faults: {no_internet: true}}`)
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
@@ -75,7 +76,7 @@ var faults = []fault{
 	{
 		name: "no internet, url (asa)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "asa-edge-1", func(s *devsim.Spec) { s.ImportMethod, s.Faults.NoInternet = "url", true })
+			return devsimtest.Default(t, []string{"asa-edge-1"}, func(s *devsim.Spec) { s.ImportMethod, s.Faults.NoInternet = "url", true })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"trustpool import", "Failed to retrieve"},
@@ -83,7 +84,7 @@ var faults = []fault{
 	{
 		name: "ASA multiple context, url (asa-ctx-3)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "asa-ctx-3", func(s *devsim.Spec) { s.ImportMethod = "url" })
+			return devsimtest.Default(t, []string{"asa-ctx-3"}, func(s *devsim.Spec) { s.ImportMethod = "url" })
 		},
 		code: 0, outcome: record.Skipped, verdict: record.Unsupported,
 		words: []string{"multiple-context"}, untouched: true,
@@ -92,7 +93,7 @@ var faults = []fault{
 		name: "ASA FIPS, SHA-1 CA (asa-vpn-2, --ca-file QuoVadis)",
 		// Without QuoVadis in its store, so that it needs the CA.
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "asa-vpn-2", func(s *devsim.Spec) { s.QuoVadis = false })
+			return devsimtest.Default(t, []string{"asa-vpn-2"}, func(s *devsim.Spec) { s.QuoVadis = false })
 		},
 		ca:   cert.QuoVadis(),
 		code: 0, outcome: record.Skipped, verdict: record.Unsupported,
@@ -100,7 +101,7 @@ var faults = []fault{
 	},
 	{
 		name: "FXOS trustpoint exists with another chain (fp9300-b)",
-		sc:   func(t *testing.T) *devsim.Scenario { return fromDefault(t, "fp9300-b") },
+		sc:   func(t *testing.T) *devsim.Scenario { return devsimtest.Default(t, []string{"fp9300-b"}) },
 		code: 2, outcome: record.Failed, verdict: record.Error,
 		words: []string{"IdenTrustCRCA1", "already exists", "another certificate chain"}, untouched: true,
 	},
@@ -108,7 +109,7 @@ var faults = []fault{
 	{
 		name: "corrupted paste (iosxr terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return scenario(t, `devices:
+			return devsimtest.Scenario(t, `devices:
   - {name: xr-noisy, platform: iosxr, version: 7.3.2, model: NCS-5500, quovadis: true, import_method: terminal, faults: {corrupt_paste: 1}}`)
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
@@ -118,7 +119,7 @@ var faults = []fault{
 	{
 		name: "corrupted paste (asa terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "asa-edge-1", func(s *devsim.Spec) { s.Faults.CorruptPaste = 1 })
+			return devsimtest.Default(t, []string{"asa-edge-1"}, func(s *devsim.Spec) { s.Faults.CorruptPaste = 1 })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"paste"},
@@ -126,7 +127,7 @@ var faults = []fault{
 	{
 		name: "corrupted paste (fxos terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "fp4120-a", func(s *devsim.Spec) { s.Faults.CorruptPaste = 1 })
+			return devsimtest.Default(t, []string{"fp4120-a"}, func(s *devsim.Spec) { s.Faults.CorruptPaste = 1 })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"commit-buffer"},
@@ -134,7 +135,7 @@ var faults = []fault{
 	{
 		name: "drop mid-paste (iosxr terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return scenario(t, `devices:
+			return devsimtest.Scenario(t, `devices:
   - {name: xr-flaky, platform: iosxr, version: 7.3.2, model: NCS-5500, quovadis: true, import_method: terminal, faults: {drop_after_bytes: 1200}}`)
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
@@ -143,7 +144,7 @@ var faults = []fault{
 	{
 		name: "drop in the bundle import (iosxr file): the /tmp copy is removed",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "xr-core-01", func(s *devsim.Spec) { s.ImportMethod = "file" })
+			return devsimtest.Default(t, []string{"xr-core-01"}, func(s *devsim.Spec) { s.ImportMethod = "file" })
 		},
 		dropIn: "crypto ca trustpool import url /tmp/",
 		code:   2, outcome: record.Failed, verdict: record.Remediate,
@@ -152,7 +153,7 @@ var faults = []fault{
 	{
 		name: "drop mid-paste (asa terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "asa-edge-1", func(s *devsim.Spec) { s.Faults.DropAfterBytes = 1200 })
+			return devsimtest.Default(t, []string{"asa-edge-1"}, func(s *devsim.Spec) { s.Faults.DropAfterBytes = 1200 })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"connection lost", "logged in again", "removed trustpoint IdenTrustCRCA1"}, dropped: true,
@@ -160,7 +161,7 @@ var faults = []fault{
 	{
 		name: "drop mid-paste (fxos terminal)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return fromDefault(t, "fp4120-a", func(s *devsim.Spec) { s.Faults.DropAfterBytes = 1200 })
+			return devsimtest.Default(t, []string{"fp4120-a"}, func(s *devsim.Spec) { s.Faults.DropAfterBytes = 1200 })
 		},
 		code: 2, outcome: record.Failed, verdict: record.Remediate,
 		words: []string{"connection lost", "logged in again: the CA is not on the device"}, dropped: true,
@@ -171,7 +172,7 @@ var faults = []fault{
 		// deadline always falls before any change, however fast the host.
 		name: "deadline too short (slow iosxe, timeout 2s)",
 		sc: func(t *testing.T) *devsim.Scenario {
-			return scenario(t, `devices:
+			return devsimtest.Scenario(t, `devices:
   - {name: c9300-slow, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true, faults: {latency: 250ms}}`)
 		},
 		timeout: "2s",
@@ -195,21 +196,21 @@ func TestApplyFaults(t *testing.T) {
 			if tc.dropIn != "" {
 				sc.Devices[0].Faults.DropAfterBytes = offsetIn(t, tc.sc(t), tc.dropIn)
 			}
-			l := startLab(t, sc, tc.timeout)
+			l := devsimtest.Start(t, sc, devsimtest.Options{Timeout: tc.timeout})
 			dev := l.Device(name)
 			before := dev.State()
 			extra := tc.extra
 			if tc.ca != nil {
-				p := filepath.Join(l.dir, "ca.pem")
+				p := filepath.Join(l.Dir, "ca.pem")
 				if err := os.WriteFile(p, tc.ca.PEM(), 0o600); err != nil {
 					t.Fatal(err)
 				}
 				extra = append(extra, "--ca-file", p)
 			}
 
-			res, j := l.apply(t, "run.jsonl", extra...)
-			if res.code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, tc.code, res.stdout, res.stderr)
+			res, j := apply(t, l, "run.jsonl", extra...)
+			if res.Code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.Code, tc.code, res.Stdout, res.Stderr)
 			}
 			recs := readJournal(t, j)
 			rec := last(t, recs, name)
@@ -233,14 +234,14 @@ func TestApplyFaults(t *testing.T) {
 				t.Errorf("a failure needs a one-line error, got %q", rec.Error)
 			}
 			// The table the operator reads names the device and its outcome.
-			if !strings.Contains(res.stdout, name) || !strings.Contains(res.stdout, string(tc.outcome)) {
-				t.Errorf("stdout does not show %s %s:\n%s", name, tc.outcome, res.stdout)
+			if !strings.Contains(res.Stdout, name) || !strings.Contains(res.Stdout, string(tc.outcome)) {
+				t.Errorf("stdout does not show %s %s:\n%s", name, tc.outcome, res.Stdout)
 			}
 			if tc.outcome == record.Failed {
 				checkTranscript(t, rec)
 			}
 
-			after := l.ended(name)
+			after := l.Ended(name)
 			if !slices.Equal(sha1s(after.TrustStore), sha1s(before.TrustStore)) {
 				t.Errorf("running trust store changed:\nbefore %v\nafter  %v", sha1s(before.TrustStore), sha1s(after.TrustStore))
 			}
@@ -257,7 +258,7 @@ func TestApplyFaults(t *testing.T) {
 			if m := after.MutatingCommands(); tc.untouched && len(m) > 0 {
 				t.Errorf("want no mutating command, the device got %q", m)
 			}
-			checkSessions(t, after)
+			devsimtest.CheckClean(t, after)
 			if tc.dropped && !slices.ContainsFunc(after.Sessions, func(s devsim.SessionLog) bool { return s.Dropped }) {
 				t.Error("the drop fault never fired")
 			}
@@ -271,11 +272,11 @@ func TestApplyFaults(t *testing.T) {
 // a drop_after_bytes that cuts the connection exactly there.
 func offsetIn(t *testing.T, sc *devsim.Scenario, prefix string) int {
 	t.Helper()
-	l := startLab(t, sc, "")
-	if res, _ := l.apply(t, "dry.jsonl"); res.code != 0 {
-		t.Fatalf("dry run: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	l := devsimtest.Start(t, sc, devsimtest.Options{})
+	if res, _ := apply(t, l, "dry.jsonl"); res.Code != 0 {
+		t.Fatalf("dry run: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
-	st := l.ended(sc.Devices[0].Name)
+	st := l.Ended(sc.Devices[0].Name)
 	n := 0
 	for _, line := range st.Sessions[0].Lines {
 		if line.Hidden {
@@ -299,26 +300,26 @@ func TestApplyReconnectsAndSaves(t *testing.T) {
 	t.Parallel()
 	sc := func() *devsim.Scenario {
 		// No enable step (privilege 15): no hidden input to measure.
-		return scenario(t, `devices:
+		return devsimtest.Scenario(t, `devices:
   - {name: c9300-save, platform: iosxe, version: 17.03.03, model: C9300-48P, privilege: 15, quovadis: true}`)
 	}
 	s := sc()
 	s.Devices[0].Faults.DropAfterBytes = offsetIn(t, sc(), "write memory")
-	l := startLab(t, s, "")
-	res, j := l.apply(t, "run.jsonl")
+	l := devsimtest.Start(t, s, devsimtest.Options{})
+	res, j := apply(t, l, "run.jsonl")
 	rec := last(t, readJournal(t, j), "c9300-save")
 	t.Logf("journal: outcome %s stage %s error %q reason %q", rec.Outcome, rec.Stage, rec.Error, rec.Reason)
-	if res.code != 0 || rec.Outcome != record.Remediated || !strings.Contains(rec.Reason, "logged in again, found the CA and saved") {
-		t.Errorf("exit %d outcome %q: want remediated after logging in again\n%s%s", res.code, rec.Outcome, res.stdout, res.stderr)
+	if res.Code != 0 || rec.Outcome != record.Remediated || !strings.Contains(rec.Reason, "logged in again, found the CA and saved") {
+		t.Errorf("exit %d outcome %q: want remediated after logging in again\n%s%s", res.Code, rec.Outcome, res.Stdout, res.Stderr)
 	}
-	st := l.ended("c9300-save")
+	st := l.Ended("c9300-save")
 	if !devsim.Has(st.SavedStore, identrustSHA1) || st.Unsaved {
 		t.Errorf("not saved: startup has the CA %v, unsaved %v", devsim.Has(st.SavedStore, identrustSHA1), st.Unsaved)
 	}
 	if len(st.Sessions) != 2 || !st.Sessions[0].Dropped {
 		t.Errorf("want a dropped session and a second one, got %d sessions", len(st.Sessions))
 	}
-	checkSessions(t, st)
+	devsimtest.CheckClean(t, st)
 }
 
 // TestApplySlowDeviceWithinDeadline: xr-edge-02 writes every line 15ms
@@ -326,10 +327,10 @@ func TestApplyReconnectsAndSaves(t *testing.T) {
 // remediated (auto: url fails, terminal fallback, recorded non-persistent).
 func TestApplySlowDeviceWithinDeadline(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, fromDefault(t, "xr-edge-02"), "")
-	res, j := l.apply(t, "run.jsonl")
-	if res.code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	l := devsimtest.Start(t, devsimtest.Default(t, []string{"xr-edge-02"}), devsimtest.Options{})
+	res, j := apply(t, l, "run.jsonl")
+	if res.Code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
 	rec := last(t, readJournal(t, j), "xr-edge-02")
 	if rec.Outcome != record.Remediated || rec.Method != record.MethodTerminal {
@@ -338,9 +339,9 @@ func TestApplySlowDeviceWithinDeadline(t *testing.T) {
 	if rec.Persistent == nil || *rec.Persistent || !strings.Contains(rec.Fallback, "url failed") {
 		t.Errorf("persistent %v fallback %q: want false and the url failure named", ptr(rec.Persistent), rec.Fallback)
 	}
-	st := l.ended("xr-edge-02")
+	st := l.Ended("xr-edge-02")
 	if !devsim.Has(st.TrustStore, identrustSHA1) {
 		t.Error("the CA is not in the running trust store")
 	}
-	checkSessions(t, st)
+	devsimtest.CheckClean(t, st)
 }

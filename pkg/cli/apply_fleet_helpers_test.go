@@ -19,7 +19,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -28,12 +27,13 @@ import (
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // flPoll is how often a wait re-checks a condition. Waits are for states
-// (a gate holding, a record in the journal), bounded by guard; no test
+// (a gate holding, a record in the journal), bounded by devsimtest.Guard; no test
 // asserts how long anything took.
 const flPoll = 2 * time.Millisecond
 
@@ -73,7 +73,7 @@ func flMix(prefix string, n int) []flDev {
 func flScenario(t *testing.T, devs []flDev, latency string) *devsim.Scenario {
 	t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "defaults: {username: netops, password: %s, enable_password: %s}\ndevices:\n", labPassword, labEnable)
+	b.WriteString("devices:\n")
 	for _, d := range devs {
 		tpl, ok := flTemplates[d.template]
 		if !ok {
@@ -89,19 +89,13 @@ func flScenario(t *testing.T, devs []flDev, latency string) *devsim.Scenario {
 		}
 		b.WriteString("  - " + entry + "}\n")
 	}
-	sc, err := devsim.ParseScenario(t.Name()+".yaml", []byte(b.String()))
-	if err != nil {
-		t.Fatalf("scenario: %v\n%s", err, b.String())
-	}
-	return sc
+	return devsimtest.Scenario(t, b.String())
 }
 
-// flLab is a running lab, its inventory (devices in scenario order), and
-// the gates in front of some devices.
+// flLab is a running lab, its inventory (devices in scenario order, no
+// retries), the night's journal, and the gates in front of some devices.
 type flLab struct {
-	*devsim.Lab
-	dir     string
-	inv     string
+	*devsimtest.Lab
 	journal string
 	names   []string
 	gates   map[string]*flGate
@@ -115,43 +109,26 @@ type flLabOptions struct {
 }
 
 // startFlLab serves devs (in this order, each with the per-line latency)
-// and writes an inventory for them in the same order; the lab is closed
-// when the test ends.
+// with the lab's inventory, edited: no retries, the devices' own extra
+// fields, and a gate's port for a gated device.
 func startFlLab(t *testing.T, devs []flDev, latency string, opt flLabOptions) *flLab {
 	t.Helper()
-	lab, err := devsim.Start(flScenario(t, devs, latency), devsim.Options{})
-	if err != nil {
-		t.Fatalf("devsim.Start: %v", err)
-	}
-	t.Cleanup(lab.Close)
-	dir := t.TempDir()
-	l := &flLab{Lab: lab, dir: dir, inv: filepath.Join(dir, "inventory.yaml"), journal: filepath.Join(dir, "night.jsonl"), gates: map[string]*flGate{}}
-	var b strings.Builder
-	b.WriteString("defaults:\n  username: netops\n  password_env: TRUSTFIX_PASSWORD\n  enable_password_env: TRUSTFIX_ENABLE_PASSWORD\n")
-	b.WriteString("  host_key_policy: accept-new\n  timeout: 2m\n  retries: 0\n")
-	fmt.Fprintf(&b, "  known_hosts: %q\n", filepath.Join(dir, "known_hosts"))
-	b.WriteString("devices:\n")
+	lab := devsimtest.Start(t, flScenario(t, devs, latency), devsimtest.Options{})
+	l := &flLab{Lab: lab, journal: lab.Path("night.jsonl"), gates: map[string]*flGate{}}
+	lab.SetDefaults(t, "retries: 0")
 	for _, d := range devs {
 		dev := lab.Device(d.name)
-		addr := dev.Addr()
+		fields := d.inv
 		if hold, ok := opt.Gates[d.name]; ok {
-			g := newFlGate(t, addr, hold(dev))
+			g := newFlGate(t, dev.Addr(), hold(dev))
 			l.gates[d.name] = g
-			addr = g.addr()
+			_, port, _ := net.SplitHostPort(g.addr())
+			fields = append([]string{"port: " + port}, fields...)
 		}
-		host, port, _ := net.SplitHostPort(addr)
-		sp := dev.Spec()
-		fmt.Fprintf(&b, "  - name: %s\n    host: %s\n    port: %s\n    platform: %s\n", d.name, host, port, sp.Platform)
-		if sp.BundleFile != "" {
-			fmt.Fprintf(&b, "    bundle_file: %q\n", sp.BundleFile)
-		}
-		for _, line := range d.inv {
-			b.WriteString("    " + line + "\n")
+		if len(fields) > 0 {
+			lab.SetDevice(t, d.name, fields...)
 		}
 		l.names = append(l.names, d.name)
-	}
-	if err := os.WriteFile(l.inv, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
 	}
 	return l
 }
@@ -163,25 +140,6 @@ func (l *flLab) states() map[string]devsim.State {
 		out[n] = l.Device(n).State()
 	}
 	return out
-}
-
-// settle waits until every session any device has seen is over: after a
-// run ends (or is killed) the lab may still be closing sessions.
-func (l *flLab) settle(t *testing.T) map[string]devsim.State {
-	t.Helper()
-	var st map[string]devsim.State
-	flWait(t, "every lab session to end", func() bool {
-		st = l.states()
-		for _, s := range st {
-			for _, ses := range s.Sessions {
-				if !ses.Ended {
-					return false
-				}
-			}
-		}
-		return true
-	})
-	return st
 }
 
 // flCAIn reports whether a trust store holds the target CA.
@@ -213,24 +171,10 @@ func flDirty(st devsim.State, sessions []devsim.SessionLog) []string {
 	for _, s := range sessions {
 		if s.EndedInConfig || s.PendingBuffer || s.HalfPaste {
 			out = append(out, fmt.Sprintf("%s session %d: mode %q config %v buffer %v half-paste %v dropped %v; last lines %v",
-				st.Name, s.ID, s.EndMode, s.EndedInConfig, s.PendingBuffer, s.HalfPaste, s.Dropped, tail(s.Lines, 8)))
+				st.Name, s.ID, s.EndMode, s.EndedInConfig, s.PendingBuffer, s.HalfPaste, s.Dropped, devsimtest.Tail(s.Lines, 8)))
 		}
 	}
 	return out
-}
-
-// flWait polls cond until it holds; it fails the test after guard.
-func flWait(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(guard)
-	tick := time.NewTicker(flPoll)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting for %s after %v", what, guard)
-		}
-		<-tick.C
-	}
 }
 
 // flJournal reads a journal that may be being written.
@@ -466,11 +410,11 @@ func flStart(t *testing.T, args ...string) *flProc {
 // flStartVia is flStart with trustfix run through a wrapper (e.g. nohup).
 func flStartVia(t *testing.T, wrapper []string, args ...string) *flProc {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	ctx, cancel := context.WithTimeout(context.Background(), devsimtest.Guard)
 	t.Cleanup(cancel)
 	argv := append(append(slices.Clone(wrapper), trustfixBin), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), devsim.PasswordEnv+"="+labPassword, devsim.EnablePasswordEnv+"="+labEnable)
+	cmd.Env = devsimtest.Environ()
 	p := &flProc{t: t, cmd: cmd, done: make(chan struct{}), more: make(chan struct{}, 1)}
 	cmd.Stdout = &p.stdout
 	errPipe, err := cmd.StderrPipe()
@@ -513,7 +457,7 @@ func (p *flProc) signal(s syscall.Signal) {
 // waitLine waits for a stderr line that satisfies match and returns it.
 func (p *flProc) waitLine(what string, match func(string) bool) string {
 	p.t.Helper()
-	timeout := time.After(guard)
+	timeout := time.After(devsimtest.Guard)
 	seen := 0
 	for {
 		p.mu.Lock()
@@ -535,7 +479,7 @@ func (p *flProc) waitLine(what string, match func(string) bool) string {
 				p.t.Fatalf("trustfix ended without %s; stderr:\n%s", what, p.stderrText())
 			}
 		case <-timeout:
-			p.t.Fatalf("no %s after %v; stderr:\n%s", what, guard, p.stderrText())
+			p.t.Fatalf("no %s after %v; stderr:\n%s", what, devsimtest.Guard, p.stderrText())
 		}
 	}
 }

@@ -2,13 +2,13 @@ package cli_test
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -44,11 +44,11 @@ func TestKillMidRunThenResume(t *testing.T) {
 	l := startFlLab(t, devs, "1ms", flLabOptions{Gates: map[string]func(*devsim.Device) func() bool{"window-xe": flAfterImport}})
 	initial := l.states()
 
-	run1 := flStart(t, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "8")
+	run1 := flStart(t, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "8")
 	// Kill once the window device sits between import and save, the faulty
 	// devices have their records, and a good part of the fleet is done.
 	var done1 map[string]record.Record
-	flWait(t, "run 1 to be well under way", func() bool {
+	devsimtest.Eventually(t, "run 1 to be well under way", func() bool {
 		select {
 		case <-l.gates["window-xe"].held():
 		default:
@@ -67,10 +67,10 @@ func TestKillMidRunThenResume(t *testing.T) {
 	if code := run1.wait(); code != -1 {
 		t.Fatalf("run 1 exit %d, want killed; stderr:\n%s", code, run1.stderrText())
 	}
-	after1 := l.settle(t)
+	after1 := l.Settle(t)
 
 	// The journal after the kill.
-	raw1 := flRead(t, l.journal)
+	raw1 := mustRead(t, l.journal)
 	frag := flCheckLines(t, l.journal)
 	recs1, probs := flJournal(t, l.journal)
 	if len(frag) > 0 {
@@ -100,18 +100,18 @@ func TestKillMidRunThenResume(t *testing.T) {
 
 	// Resume, with the window open again.
 	l.gates["window-xe"].release()
-	run2 := flStart(t, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "--resume", "-c", "8")
+	run2 := flStart(t, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "--resume", "-c", "8")
 	if code := run2.wait(); code != cli.ExitDevices {
 		t.Fatalf("resume exit %d, want %d (the wrong password and the silent host fail); stderr:\n%s", code, cli.ExitDevices, run2.stderrText())
 	}
 	run2.waitLine("the resume line", flEvent("resume"))
-	after2 := l.settle(t)
+	after2 := l.Settle(t)
 
 	recs2, probs2 := flJournal(t, l.journal)
 	if len(probs2) > 0 && len(frag) == 0 {
 		t.Errorf("journal problems after the resume: %v", probs2)
 	}
-	if !bytes.HasPrefix(flRead(t, l.journal), raw1) {
+	if !bytes.HasPrefix(mustRead(t, l.journal), raw1) {
 		t.Errorf("the resume rewrote the journal: it may only append")
 	}
 	if frag2 := flCheckLines(t, l.journal); len(frag2) > 0 {
@@ -199,13 +199,4 @@ func TestKillMidRunThenResume(t *testing.T) {
 	if !saved {
 		t.Errorf("window-xe: the resume never saved")
 	}
-}
-
-func flRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

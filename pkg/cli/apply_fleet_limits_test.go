@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/cli"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -27,7 +28,7 @@ func flAttempted(t *testing.T, path string) []string {
 // connected to and the others never were.
 func (l *flLab) checkStartedOnly(t *testing.T, n int) {
 	t.Helper()
-	st := l.settle(t)
+	st := l.Settle(t)
 	for i, name := range l.names {
 		if c := st[name].Connections; (i < n) != (c > 0) {
 			t.Errorf("%s (position %d): %d connections; want the first %d devices only", name, i+1, c, n)
@@ -45,23 +46,23 @@ func TestCanaryStopsTheRun(t *testing.T) {
 		{name: "c-03", template: "asa"},
 	}, flMix("rest", 5)...)
 	l := startFlLab(t, devs, "", flLabOptions{})
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "1", "--canary", "3")
-	if res.code != cli.ExitStopped {
-		t.Fatalf("exit %d, want %d\n%s", res.code, cli.ExitStopped, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "1", "--canary", "3")
+	if res.Code != cli.ExitStopped {
+		t.Fatalf("exit %d, want %d\n%s", res.Code, cli.ExitStopped, res.Stderr)
 	}
 	if got := flAttempted(t, l.journal); !slices.Equal(got, []string{"c-01", "c-02", "c-03"}) {
 		t.Errorf("flAttempted %v, want the canary c-01..c-03 only", got)
 	}
 	l.checkStartedOnly(t, 3)
-	if !strings.Contains(res.stderr, `"reason":"the canary failed"`) || !strings.Contains(res.stderr, `"not_started":5`) {
-		t.Errorf("stderr does not say the canary stopped the run with 5 not started:\n%s", res.stderr)
+	if !strings.Contains(res.Stderr, `"reason":"the canary failed"`) || !strings.Contains(res.Stderr, `"not_started":5`) {
+		t.Errorf("stderr does not say the canary stopped the run with 5 not started:\n%s", res.Stderr)
 	}
 
 	// A healthy canary lets the whole fleet run (in a new journal).
 	l2 := startFlLab(t, flMix("ok", 6), "", flLabOptions{})
-	res = runCLI(t, cli.Env{}, "apply", "-i", l2.inv, "--journal", l2.journal, "--yes", "-c", "4", "--canary", "2")
-	if res.code != cli.ExitOK || len(flAttempted(t, l2.journal)) != 6 {
-		t.Errorf("healthy canary: exit %d, %d devices flAttempted; want 0 and 6\n%s", res.code, len(flAttempted(t, l2.journal)), res.stderr)
+	res = devsimtest.Run(t, cli.Env{}, "apply", "-i", l2.Inv, "--journal", l2.journal, "--yes", "-c", "4", "--canary", "2")
+	if res.Code != cli.ExitOK || len(flAttempted(t, l2.journal)) != 6 {
+		t.Errorf("healthy canary: exit %d, %d devices flAttempted; want 0 and 6\n%s", res.Code, len(flAttempted(t, l2.journal)), res.Stderr)
 	}
 }
 
@@ -79,25 +80,25 @@ func TestMaxFailuresStopsLaunches(t *testing.T) {
 		{name: "m-07", template: "xe"},
 	}
 	l := startFlLab(t, devs, "", flLabOptions{})
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "1", "--max-failures", "2")
-	if res.code != cli.ExitStopped {
-		t.Fatalf("exit %d, want %d\n%s", res.code, cli.ExitStopped, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "1", "--max-failures", "2")
+	if res.Code != cli.ExitStopped {
+		t.Fatalf("exit %d, want %d\n%s", res.Code, cli.ExitStopped, res.Stderr)
 	}
 	if got := flAttempted(t, l.journal); !slices.Equal(got, []string{"m-01", "m-02", "m-03", "m-04"}) {
 		t.Errorf("flAttempted %v, want m-01..m-04 (stop after the 2nd failure)", got)
 	}
 	l.checkStartedOnly(t, 4)
-	if !strings.Contains(res.stderr, `"reason":"max-failures reached"`) || !strings.Contains(res.stderr, `"not_started":3`) {
-		t.Errorf("stderr does not say max-failures stopped the run with 3 not started:\n%s", res.stderr)
+	if !strings.Contains(res.Stderr, `"reason":"max-failures reached"`) || !strings.Contains(res.Stderr, `"not_started":3`) {
+		t.Errorf("stderr does not say max-failures stopped the run with 3 not started:\n%s", res.Stderr)
 	}
 
 	// The second failure on the last device: every device ran, so the run
 	// did not stop early: exit 2, not 3.
 	l2 := startFlLab(t, []flDev{{name: "x-01", template: "xe", faults: "auth_fail: true"}, {name: "x-02", template: "asa"},
 		{name: "x-03", template: "xe", faults: "auth_fail: true"}}, "", flLabOptions{})
-	res = runCLI(t, cli.Env{}, "apply", "-i", l2.inv, "--journal", l2.journal, "--yes", "-c", "1", "--max-failures", "2")
-	if res.code != cli.ExitDevices {
-		t.Errorf("max-failures reached by the last device: exit %d, want %d\n%s", res.code, cli.ExitDevices, res.stderr)
+	res = devsimtest.Run(t, cli.Env{}, "apply", "-i", l2.Inv, "--journal", l2.journal, "--yes", "-c", "1", "--max-failures", "2")
+	if res.Code != cli.ExitDevices {
+		t.Errorf("max-failures reached by the last device: exit %d, want %d\n%s", res.Code, cli.ExitDevices, res.Stderr)
 	}
 }
 
@@ -112,11 +113,11 @@ func TestRetriesAuthNeverSilentWithBackoff(t *testing.T) {
 		{name: "dark", template: "xe", faults: "silent: true", inv: []string{"retries: 2", "timeout: 500ms"}},
 	}
 	l := startFlLab(t, devs, "", flLabOptions{})
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "2")
-	if res.code != cli.ExitDevices {
-		t.Fatalf("exit %d, want %d\n%s", res.code, cli.ExitDevices, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "2")
+	if res.Code != cli.ExitDevices {
+		t.Fatalf("exit %d, want %d\n%s", res.Code, cli.ExitDevices, res.Stderr)
 	}
-	st := l.settle(t)
+	st := l.Settle(t)
 	recs := readJournal(t, l.journal)
 	byDev := map[string][]record.Record{}
 	for _, r := range recs {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/cli"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -21,11 +22,11 @@ func TestApplyOutputOffTerminal(t *testing.T) {
 		flDev{name: "out-noise", template: "xe", faults: "corrupt_paste: 1"}, // fails once, fine on the resume
 	)
 	l := startFlLab(t, devs, "", flLabOptions{})
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "4", "-o", "json")
-	if res.code != cli.ExitDevices {
-		t.Fatalf("exit %d, want %d\n%s", res.code, cli.ExitDevices, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "4", "-o", "json")
+	if res.Code != cli.ExitDevices {
+		t.Fatalf("exit %d, want %d\n%s", res.Code, cli.ExitDevices, res.Stderr)
 	}
-	doc := flDecodeOne(t, []byte(res.stdout))
+	doc := flDecodeOne(t, []byte(res.Stdout))
 	if len(doc.Devices) != len(devs) {
 		t.Errorf("-o json lists %d devices, want %d", len(doc.Devices), len(devs))
 	}
@@ -34,34 +35,34 @@ func TestApplyOutputOffTerminal(t *testing.T) {
 			t.Errorf("-o json device %d is %s, want %s (inventory order)", i, d.Name, l.names[i])
 		}
 	}
-	flCheckJSONStderr(t, res.stderr, l.names)
-	rep := runCLI(t, cli.Env{}, "report", l.journal, "-o", "json")
-	flSameSummary(t, doc.Summary, flDecodeOne(t, []byte(rep.stdout)).Summary)
+	flCheckJSONStderr(t, res.Stderr, l.names)
+	rep := devsimtest.Run(t, cli.Env{}, "report", l.journal, "-o", "json")
+	flSameSummary(t, doc.Summary, flDecodeOne(t, []byte(rep.Stdout)).Summary)
 	if got := doc.Summary.ByOutcome; got[record.Failed] != 2 || got[record.Remediated]+got[record.AlreadyCompliant] != 8 {
 		t.Errorf("outcomes %v", got)
 	}
 
 	// The resume: its final summary covers the whole journal, as the
 	// report does, not only the two devices it ran.
-	res = runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "--resume", "-o", "json")
-	if res.code != cli.ExitDevices {
-		t.Fatalf("resume: exit %d, want %d\n%s", res.code, cli.ExitDevices, res.stderr)
+	res = devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "--resume", "-o", "json")
+	if res.Code != cli.ExitDevices {
+		t.Fatalf("resume: exit %d, want %d\n%s", res.Code, cli.ExitDevices, res.Stderr)
 	}
-	doc = flDecodeOne(t, []byte(res.stdout))
-	rep = runCLI(t, cli.Env{}, "report", l.journal, "-o", "json")
-	flSameSummary(t, doc.Summary, flDecodeOne(t, []byte(rep.stdout)).Summary)
+	doc = flDecodeOne(t, []byte(res.Stdout))
+	rep = devsimtest.Run(t, cli.Env{}, "report", l.journal, "-o", "json")
+	flSameSummary(t, doc.Summary, flDecodeOne(t, []byte(rep.Stdout)).Summary)
 	if got := doc.Summary.ByOutcome; got[record.Failed] != 1 || doc.Summary.Total != len(devs) {
 		t.Errorf("after the resume: total %d, outcomes %v; want %d devices, only out-auth failed", doc.Summary.Total, got, len(devs))
 	}
-	flCheckJSONStderr(t, res.stderr, []string{"out-auth", "out-noise"})
-	if !strings.Contains(res.stderr, `"event":"resume"`) || !strings.Contains(res.stderr, `"todo":2`) {
-		t.Errorf("resume: no structured resume line with todo 2:\n%s", res.stderr)
+	flCheckJSONStderr(t, res.Stderr, []string{"out-auth", "out-noise"})
+	if !strings.Contains(res.Stderr, `"event":"resume"`) || !strings.Contains(res.Stderr, `"todo":2`) {
+		t.Errorf("resume: no structured resume line with todo 2:\n%s", res.Stderr)
 	}
 
 	// The table's summary block says the same as the report's.
-	table := runCLI(t, cli.Env{}, "report", l.journal)
-	if !strings.Contains(table.stdout, "Devices:   10") || !strings.Contains(table.stdout, "Failed:    out-auth") {
-		t.Errorf("report table summary:\n%s", table.stdout)
+	table := devsimtest.Run(t, cli.Env{}, "report", l.journal)
+	if !strings.Contains(table.Stdout, "Devices:   10") || !strings.Contains(table.Stdout, "Failed:    out-auth") {
+		t.Errorf("report table summary:\n%s", table.Stdout)
 	}
 }
 
@@ -78,6 +79,13 @@ func flCheckJSONStderr(t *testing.T, stderr string, ran []string) {
 			t.Errorf("log line without level/ts/msg: %v", m)
 		}
 	}
+	flCheckDone(t, logs, ran)
+}
+
+// flCheckDone proves the log has one "apply device done" line for each
+// device of ran, and none for another.
+func flCheckDone(t *testing.T, logs []map[string]any, ran []string) {
+	t.Helper()
 	done := flDoneLines(logs)
 	for _, n := range ran {
 		if done[n] != 1 {
@@ -92,13 +100,13 @@ func flCheckJSONStderr(t *testing.T, stderr string, ran []string) {
 func TestCompletion(t *testing.T) {
 	t.Parallel()
 	for shell, marker := range map[string]string{"bash": "complete -o default", "zsh": "#compdef trustfix", "fish": "complete -c trustfix"} {
-		res := runCLI(t, cli.Env{}, "completion", shell)
-		if res.code != cli.ExitOK || !strings.Contains(res.stdout, marker) {
-			t.Errorf("completion %s: exit %d, %d bytes, want a script containing %q\n%s", shell, res.code, len(res.stdout), marker, res.stderr)
+		res := devsimtest.Run(t, cli.Env{}, "completion", shell)
+		if res.Code != cli.ExitOK || !strings.Contains(res.Stdout, marker) {
+			t.Errorf("completion %s: exit %d, %d bytes, want a script containing %q\n%s", shell, res.Code, len(res.Stdout), marker, res.Stderr)
 		}
 	}
-	if res := runCLI(t, cli.Env{}, "completion", "tcsh"); res.code != cli.ExitInput || !strings.Contains(res.stderr, "tcsh") {
-		t.Errorf("completion tcsh: exit %d, stderr %q; want a usage error naming it", res.code, res.stderr)
+	if res := devsimtest.Run(t, cli.Env{}, "completion", "tcsh"); res.Code != cli.ExitInput || !strings.Contains(res.Stderr, "tcsh") {
+		t.Errorf("completion tcsh: exit %d, stderr %q; want a usage error naming it", res.Code, res.Stderr)
 	}
 }
 
@@ -118,20 +126,20 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 		queue = queue[1:]
 		name := strings.Join(append([]string{"trustfix"}, path...), " ")
 		seen = append(seen, name)
-		res := runCLI(t, cli.Env{}, append(slices.Clone(path), "--help")...)
-		if res.code != cli.ExitOK {
-			t.Errorf("%s --help: exit %d", name, res.code)
+		res := devsimtest.Run(t, cli.Env{}, append(slices.Clone(path), "--help")...)
+		if res.Code != cli.ExitOK {
+			t.Errorf("%s --help: exit %d", name, res.Code)
 			continue
 		}
-		has := strings.Contains(res.stdout, "\nExamples:\n")
+		has := strings.Contains(res.Stdout, "\nExamples:\n")
 		switch known := slices.Contains(flKnownNoExample, name); {
 		case !has && !known:
-			t.Errorf("%s --help has no Examples section:\n%s", name, res.stdout)
+			t.Errorf("%s --help has no Examples section:\n%s", name, res.Stdout)
 		case has && known:
 			t.Errorf("%s --help now has an example: remove it from flKnownNoExample", name)
 		}
-		if i := strings.Index(res.stdout, "Available Commands:"); i >= 0 {
-			block := res.stdout[i:]
+		if i := strings.Index(res.Stdout, "Available Commands:"); i >= 0 {
+			block := res.Stdout[i:]
 			if j := strings.Index(block, "\n\n"); j >= 0 {
 				block = block[:j]
 			}

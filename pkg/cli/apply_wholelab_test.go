@@ -14,6 +14,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 )
@@ -31,19 +32,19 @@ import (
 //     exactly as it was.
 func TestApplyWholeLab(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, devsim.DefaultScenario(), "")
+	l := devsimtest.Start(t, devsim.DefaultScenario(), devsimtest.Options{})
 	// The host that never speaks SSH would hold the run for two 10s
 	// handshakes; its own short deadline keeps the test quick.
-	l.setDevice(t, "c9200-dark-06", "timeout: 3s", "retries: 0")
+	l.SetDevice(t, "c9200-dark-06", "timeout: 3s", "retries: 0")
 	initial := map[string]devsim.State{}
 	for _, d := range l.Devices() {
 		initial[d.Name()] = d.State()
 	}
-	transcripts := filepath.Join(l.dir, "transcripts")
-	apply, j := l.apply(t, "night.jsonl", "--transcripts", transcripts)
-	if apply.code != cli.ExitDevices {
+	transcripts := filepath.Join(l.Dir, "transcripts")
+	apply, j := apply(t, l, "night.jsonl", "--transcripts", transcripts)
+	if apply.Code != cli.ExitDevices {
 		t.Fatalf("apply: exit %d, want %d (the lab fails some devices on purpose)\nstdout:\n%s\nstderr:\n%s",
-			apply.code, cli.ExitDevices, apply.stdout, apply.stderr)
+			apply.Code, cli.ExitDevices, apply.Stdout, apply.Stderr)
 	}
 	recs := readJournal(t, j)
 	want := map[string]record.Outcome{
@@ -67,31 +68,31 @@ func TestApplyWholeLab(t *testing.T) {
 	// apply's connection and on the one that refuses the login.
 	typed := func(prompt string) (string, error) {
 		if strings.HasPrefix(prompt, "Enable") {
-			return labEnable, nil
+			return devsimtest.EnablePassword, nil
 		}
-		return labPassword, nil
+		return devsimtest.Password, nil
 	}
-	fixJournal := filepath.Join(l.dir, "fix.jsonl")
-	var fixes []result
+	fixJournal := filepath.Join(l.Dir, "fix.jsonl")
+	var fixes []devsimtest.Result
 	for _, name := range []string{"c9500-dist-04", "c9200-auth-05"} {
 		env := cli.Env{In: strings.NewReader("y\n"), InTerminal: true, ReadPassword: typed,
 			LookupEnv: func(string) (string, bool) { return "", false }}
-		res := runCLI(t, env, "fix", "127.0.0.1", "--port", strconv.Itoa(l.Device(name).Port()), "--username", "netops",
-			"--known-hosts", l.known, "--journal", fixJournal, "--transcripts", transcripts)
+		res := devsimtest.Run(t, env, "fix", "127.0.0.1", "--port", strconv.Itoa(l.Device(name).Port()), "--username", "netops",
+			"--known-hosts", l.Known, "--journal", fixJournal, "--transcripts", transcripts)
 		fixes = append(fixes, res)
 	}
-	if fixes[0].code != 0 || !strings.Contains(fixes[0].stdout, "remediated") {
-		t.Errorf("fix c9500-dist-04: exit %d\n%s%s", fixes[0].code, fixes[0].stdout, fixes[0].stderr)
+	if fixes[0].Code != 0 || !strings.Contains(fixes[0].Stdout, "remediated") {
+		t.Errorf("fix c9500-dist-04: exit %d\n%s%s", fixes[0].Code, fixes[0].Stdout, fixes[0].Stderr)
 	}
-	if fixes[1].code != cli.ExitDevices || !strings.Contains(fixes[1].stdout+fixes[1].stderr, "auth") {
-		t.Errorf("fix c9200-auth-05: exit %d, want %d and an authentication failure\n%s%s", fixes[1].code, cli.ExitDevices, fixes[1].stdout, fixes[1].stderr)
+	if fixes[1].Code != cli.ExitDevices || !strings.Contains(fixes[1].Stdout+fixes[1].Stderr, "auth") {
+		t.Errorf("fix c9200-auth-05: exit %d, want %d and an authentication failure\n%s%s", fixes[1].Code, cli.ExitDevices, fixes[1].Stdout, fixes[1].Stderr)
 	}
 
 	t.Run("no secrets", func(t *testing.T) {
-		texts := map[string]string{"apply stdout": apply.stdout, "apply stderr": apply.stderr}
+		texts := map[string]string{"apply stdout": apply.Stdout, "apply stderr": apply.Stderr}
 		for i, f := range fixes {
-			texts["fix "+strconv.Itoa(i)+" stdout"] = f.stdout
-			texts["fix "+strconv.Itoa(i)+" stderr"] = f.stderr
+			texts["fix "+strconv.Itoa(i)+" stdout"] = f.Stdout
+			texts["fix "+strconv.Itoa(i)+" stderr"] = f.Stderr
 		}
 		var errs []string
 		for _, r := range append(recs, readJournal(t, fixJournal)...) {
@@ -100,7 +101,7 @@ func TestApplyWholeLab(t *testing.T) {
 		texts["journal error and reason fields"] = strings.Join(errs, "\n")
 		files := []string{j, fixJournal}
 		n := 0
-		err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(l.Dir, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".log") {
 				files = append(files, p)
 				n++
@@ -111,7 +112,7 @@ func TestApplyWholeLab(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n < 15 {
-			t.Errorf("only %d transcripts found under %s", n, l.dir)
+			t.Errorf("only %d transcripts found under %s", n, l.Dir)
 		}
 		for _, f := range files {
 			b, err := os.ReadFile(f)
@@ -125,7 +126,7 @@ func TestApplyWholeLab(t *testing.T) {
 			t.Fatal("the journal does not look like a journal")
 		}
 		for name, text := range texts {
-			for _, pw := range []string{labPassword, labEnable} {
+			for _, pw := range []string{devsimtest.Password, devsimtest.EnablePassword} {
 				if i := strings.Index(text, pw); i >= 0 {
 					t.Errorf("%s holds a lab password: …%s…", name, text[max(0, i-60):min(len(text), i+len(pw)+20)])
 				}
@@ -135,22 +136,22 @@ func TestApplyWholeLab(t *testing.T) {
 
 	t.Run("report matches the apply summary", func(t *testing.T) {
 		// The apply's own final summary: the block after the device rows.
-		applySummary := summaryBlock(t, apply.stdout)
+		applySummary := summaryBlock(t, apply.Stdout)
 		t.Logf("apply summary:\n%s", applySummary)
 
-		table := runCLI(t, cli.Env{}, "report", j)
-		if table.code != apply.code {
-			t.Errorf("report exit %d, apply exit %d", table.code, apply.code)
+		table := devsimtest.Run(t, cli.Env{}, "report", j)
+		if table.Code != apply.Code {
+			t.Errorf("report exit %d, apply exit %d", table.Code, apply.Code)
 		}
-		compareSummaries(t, "report -o table", summaryBlock(t, table.stdout), applySummary)
+		compareSummaries(t, "report -o table", summaryBlock(t, table.Stdout), applySummary)
 
-		js := runCLI(t, cli.Env{}, "report", j, "-o", "json")
+		js := devsimtest.Run(t, cli.Env{}, "report", j, "-o", "json")
 		var doc struct {
 			Devices []record.Record `json:"devices"`
 			Summary report.Summary  `json:"summary"`
 		}
-		if err := json.Unmarshal([]byte(js.stdout), &doc); err != nil {
-			t.Fatalf("report -o json: %v\n%s", err, js.stdout)
+		if err := json.Unmarshal([]byte(js.Stdout), &doc); err != nil {
+			t.Fatalf("report -o json: %v\n%s", err, js.Stdout)
 		}
 		var rendered bytes.Buffer
 		if err := report.RenderSummary(&rendered, doc.Summary); err != nil {
@@ -161,10 +162,10 @@ func TestApplyWholeLab(t *testing.T) {
 			t.Errorf("report -o json: %d devices, total %d, want %d", len(doc.Devices), doc.Summary.Total, len(want))
 		}
 
-		c := runCLI(t, cli.Env{}, "report", j, "-o", "csv")
-		rows, err := csv.NewReader(strings.NewReader(c.stdout)).ReadAll()
+		c := devsimtest.Run(t, cli.Env{}, "report", j, "-o", "csv")
+		rows, err := csv.NewReader(strings.NewReader(c.Stdout)).ReadAll()
 		if err != nil || len(rows) < 2 {
-			t.Fatalf("report -o csv: %v\n%s", err, c.stdout)
+			t.Fatalf("report -o csv: %v\n%s", err, c.Stdout)
 		}
 		col := func(name string) int { return slices.Index(rows[0], name) }
 		byOutcome := map[record.Outcome]int{}
@@ -199,7 +200,7 @@ func TestApplyWholeLab(t *testing.T) {
 		l.Close() // waits for every session to end
 		for _, d := range l.Devices() {
 			st := d.State()
-			checkSessions(t, st)
+			devsimtest.CheckClean(t, st)
 			o := last(t, recs, d.Name()).Outcome
 			if o == record.Remediated || fixed[d.Name()] {
 				if !devsim.Has(st.TrustStore, identrustSHA1) {

@@ -18,30 +18,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
-
-// trustfixBin is the binary TestMain builds: `fix` is driven as a user
-// runs it, on a pseudo-terminal.
-var trustfixBin string
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "trustfix-test-bin-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	trustfixBin = filepath.Join(dir, "trustfix")
-	build := exec.Command("go", "build", "-o", trustfixBin, "github.com/trustfix/trustfix/cmd/trustfix")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
 
 // ptyTerm is the user's side of a pseudo-terminal: everything the program
 // wrote, and expect/type like a person at the keyboard.
@@ -83,7 +62,7 @@ func newPTYTerm(t *testing.T, ptmx *os.File) *ptyTerm {
 func (p *ptyTerm) expect(re string) string {
 	p.t.Helper()
 	rx := regexp.MustCompile(re)
-	timeout := time.After(guard)
+	timeout := time.After(devsimtest.Guard)
 	for {
 		p.mu.Lock()
 		rest := p.out.String()[p.seen:]
@@ -104,7 +83,7 @@ func (p *ptyTerm) expect(re string) string {
 			}
 			p.t.Fatalf("the program ended before %q; output:\n%s", re, p.all())
 		case <-timeout:
-			p.t.Fatalf("no %q within %v; output:\n%s", re, guard, p.all())
+			p.t.Fatalf("no %q within %v; output:\n%s", re, devsimtest.Guard, p.all())
 		}
 	}
 }
@@ -115,7 +94,7 @@ func (p *ptyTerm) expect(re string) string {
 // is timed.
 func (p *ptyTerm) waitNoEcho() {
 	p.t.Helper()
-	deadline := time.Now().Add(guard)
+	deadline := time.Now().Add(devsimtest.Guard)
 	for {
 		tio, err := unix.IoctlGetTermios(int(p.ptmx.Fd()), unix.TCGETS)
 		if err != nil {
@@ -165,10 +144,10 @@ func userEnv(t *testing.T, keep ...string) []string {
 
 // fixCmd is `trustfix fix 127.0.0.1 --port P --username netops ...` for a
 // lab device, with its journal and transcripts in the lab's temp dir.
-func (l *testLab) fixCmd(t *testing.T, name string, extra ...string) (*exec.Cmd, string) {
-	j := filepath.Join(l.dir, "fix.jsonl")
-	args := append([]string{"fix", "127.0.0.1", "--port", strconv.Itoa(l.Device(name).Port()), "--username", "netops",
-		"--known-hosts", l.known, "--journal", j, "--transcripts", filepath.Join(l.dir, "transcripts")}, extra...)
+func fixCmd(t *testing.T, l *devsimtest.Lab, name string, extra ...string) (*exec.Cmd, string) {
+	j := filepath.Join(l.Dir, "fix.jsonl")
+	args := append([]string{"fix", "127.0.0.1", "--port", strconv.Itoa(l.Device(name).Port()), "--username", devsimtest.Username,
+		"--known-hosts", l.Known, "--journal", j, "--transcripts", filepath.Join(l.Dir, "transcripts")}, extra...)
 	cmd := exec.Command(trustfixBin, args...)
 	cmd.Env = userEnv(t)
 	return cmd, j
@@ -204,8 +183,8 @@ func exitCode(t *testing.T, cmd *exec.Cmd, term *ptyTerm) int {
 			t.Fatalf("wait: %v", err)
 		}
 		return 0
-	case <-time.After(guard):
-		t.Fatalf("still running after %v; output:\n%s", guard, term.all())
+	case <-time.After(devsimtest.Guard):
+		t.Fatalf("still running after %v; output:\n%s", devsimtest.Guard, term.all())
 	}
 	return -1
 }
@@ -219,16 +198,16 @@ func exitCode(t *testing.T, cmd *exec.Cmd, term *ptyTerm) int {
 // password prompt.
 func TestFixOnTerminal(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, fromDefault(t, "ie3400-dock-01", func(s *devsim.Spec) { s.Faults.EchoPasswords = true }), "")
-	cmd, j := l.fixCmd(t, "ie3400-dock-01")
+	l := devsimtest.Start(t, devsimtest.Default(t, []string{"ie3400-dock-01"}, func(s *devsim.Spec) { s.Faults.EchoPasswords = true }), devsimtest.Options{})
+	cmd, j := fixCmd(t, l, "ie3400-dock-01")
 	term := startPTY(t, cmd)
 
 	term.expect(`Password for netops@127\.0\.0\.1: `)
 	term.waitNoEcho()
-	term.typeLine(labPassword)
+	term.typeLine(devsimtest.Password)
 	term.expect(`Enable password: `)
 	term.waitNoEcho()
-	term.typeLine(labEnable)
+	term.typeLine(devsimtest.EnablePassword)
 	plan := term.expect(`\[y/N\]: `)
 	for _, w := range []string{"remediate", "terminal", "IE-3400-8T2S", "Install IdenTrust Commercial Root CA 1 on 127.0.0.1"} {
 		if !strings.Contains(plan, w) {
@@ -255,13 +234,13 @@ func TestFixOnTerminal(t *testing.T) {
 	}
 	out := term.all()
 	t.Logf("terminal:\n%s", out)
-	for _, pw := range []string{labPassword, labEnable} {
+	for _, pw := range []string{devsimtest.Password, devsimtest.EnablePassword} {
 		if strings.Contains(out, pw) {
 			t.Errorf("a password was echoed or printed on the terminal:\n%s", out)
 		}
 	}
 
-	logs, _ := filepath.Glob(filepath.Join(l.dir, "transcripts", "*", "*.log"))
+	logs, _ := filepath.Glob(filepath.Join(l.Dir, "transcripts", "*", "*.log"))
 	if len(logs) == 0 {
 		t.Fatal("no transcript written")
 	}
@@ -270,7 +249,7 @@ func TestFixOnTerminal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, pw := range []string{labPassword, labEnable} {
+		for _, pw := range []string{devsimtest.Password, devsimtest.EnablePassword} {
 			if strings.Contains(string(b), pw) {
 				t.Errorf("%s holds a password the device echoed", p)
 			}
@@ -280,11 +259,11 @@ func TestFixOnTerminal(t *testing.T) {
 		}
 	}
 
-	st := l.ended("ie3400-dock-01")
+	st := l.Ended("ie3400-dock-01")
 	if !devsim.Has(st.TrustStore, identrustSHA1) || !devsim.Has(st.SavedStore, identrustSHA1) || st.Unsaved {
 		t.Error("the device does not hold the saved CA")
 	}
-	checkSessions(t, st)
+	devsimtest.CheckClean(t, st)
 	if r := last(t, readJournal(t, j), "127.0.0.1"); r.Outcome != record.Remediated {
 		t.Errorf("journal outcome %q, want remediated", r.Outcome)
 	}
@@ -296,24 +275,24 @@ func TestFixAnswerNo(t *testing.T) {
 	for _, answer := range []string{"n", ""} {
 		t.Run(fmt.Sprintf("answer %q", answer), func(t *testing.T) {
 			t.Parallel()
-			l := startLab(t, fromDefault(t, "asa-edge-1"), "")
-			cmd, _ := l.fixCmd(t, "asa-edge-1")
-			cmd.Env = append(cmd.Env, devsim.EnablePasswordEnv+"="+labEnable)
+			l := devsimtest.Start(t, devsimtest.Default(t, []string{"asa-edge-1"}), devsimtest.Options{})
+			cmd, _ := fixCmd(t, l, "asa-edge-1")
+			cmd.Env = append(cmd.Env, devsim.EnablePasswordEnv+"="+devsimtest.EnablePassword)
 			term := startPTY(t, cmd)
 			term.expect(`Password for netops@127\.0\.0\.1: `)
 			term.waitNoEcho()
-			term.typeLine(labPassword)
+			term.typeLine(devsimtest.Password)
 			term.expect(`\[y/N\]: `)
 			term.typeLine(answer)
 			term.expect(`nothing changed`)
 			if code := exitCode(t, cmd, term); code != 0 {
 				t.Errorf("exit %d, want 0; output:\n%s", code, term.all())
 			}
-			st := l.ended("asa-edge-1")
+			st := l.Ended("asa-edge-1")
 			if m := st.MutatingCommands(); len(m) > 0 || devsim.Has(st.TrustStore, identrustSHA1) || st.Unsaved {
 				t.Errorf("the device was changed: %q", m)
 			}
-			checkSessions(t, st)
+			devsimtest.CheckClean(t, st)
 		})
 	}
 }
@@ -323,12 +302,12 @@ func TestFixAnswerNo(t *testing.T) {
 // and the password is in the environment.
 func TestFixNotATerminal(t *testing.T) {
 	t.Parallel()
-	l := startLab(t, fromDefault(t, "ie3400-dock-01"), "")
+	l := devsimtest.Start(t, devsimtest.Default(t, []string{"ie3400-dock-01"}), devsimtest.Options{})
 	for _, env := range [][]string{
-		{devsim.PasswordEnv + "=" + labPassword, devsim.EnablePasswordEnv + "=" + labEnable},
+		{devsim.PasswordEnv + "=" + devsimtest.Password, devsim.EnablePasswordEnv + "=" + devsimtest.EnablePassword},
 		nil, // no password either: refused as well
 	} {
-		cmd, _ := l.fixCmd(t, "ie3400-dock-01")
+		cmd, _ := fixCmd(t, l, "ie3400-dock-01")
 		cmd.Env = append(cmd.Env, env...)
 		cmd.Stdin = strings.NewReader("y\n")
 		var stdout, stderr bytes.Buffer
@@ -342,7 +321,7 @@ func TestFixNotATerminal(t *testing.T) {
 			t.Errorf("stderr does not say why:\n%s", stderr.String())
 		}
 	}
-	st := l.ended("ie3400-dock-01")
+	st := l.Ended("ie3400-dock-01")
 	if st.Connections != 0 || len(st.MutatingCommands()) > 0 {
 		t.Errorf("the device was touched: %d connections, mutating %q", st.Connections, st.MutatingCommands())
 	}

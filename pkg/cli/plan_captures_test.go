@@ -1,10 +1,13 @@
-package cli
+package cli_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trustfix/trustfix/pkg/cli"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 const captures = "../../testdata/captures"
@@ -35,13 +38,13 @@ var capturesKnownBugs = map[string]struct{ verdict, bug string }{}
 // TestPlanCaptures plans offline from testdata/captures: the README's
 // verdicts, in the same JSON shape as a live plan, with no inventory.
 func TestPlanCaptures(t *testing.T) {
-	r := invoke(t, nil, "plan", "--captures", captures, "-o", "json")
-	doc := decodePlan(t, r.stdout)
+	r := devsimtest.Run(t, cli.Env{}, "plan", "--captures", captures, "-o", "json")
+	doc := decodePlan(t, r.Stdout)
 	got := doc.byName()
 	if len(doc.Devices) != len(capturesWant) {
 		t.Errorf("%d devices %v, want the %d capture folders", len(doc.Devices), doc.names(), len(capturesWant))
 	}
-	wantCode := ExitOK
+	wantCode := cli.ExitOK
 	for _, w := range capturesWant {
 		g, ok := got[w.name]
 		if !ok {
@@ -58,15 +61,15 @@ func TestPlanCaptures(t *testing.T) {
 			verdict, method, ca = kb.verdict, "", "null"
 		}
 		if verdict == "error" {
-			wantCode = ExitDevices
+			wantCode = cli.ExitDevices
 		}
 		if g.Platform != w.platform || g.Version != w.version || g.Verdict != verdict || g.Method != method || boolStr(g.CAPresent) != ca {
 			t.Errorf("%s: %s %s %s %q ca %s, want %s %s %s %q ca %s\nreason %q error %q", w.name,
 				g.Platform, g.Version, g.Verdict, g.Method, boolStr(g.CAPresent), w.platform, w.version, verdict, method, ca, g.Reason, g.Error)
 		}
 	}
-	if r.code != wantCode {
-		t.Errorf("exit %d, want %d\nstderr: %s", r.code, wantCode, r.stderr)
+	if r.Code != wantCode {
+		t.Errorf("exit %d, want %d\nstderr: %s", r.Code, wantCode, r.Stderr)
 	}
 }
 
@@ -74,16 +77,16 @@ func TestPlanCaptures(t *testing.T) {
 // target, every capture that lists QuoVadis is compliant (asav-dc-2 lacks a
 // trustpool capture, but its running-config already proves the CA present).
 func TestPlanCapturesOtherCA(t *testing.T) {
-	r := invoke(t, nil, "plan", "--captures", captures, "-o", "json", "--ca-file", "../cert/quovadis-root-ca-2.pem")
-	if r.code != ExitOK {
-		t.Errorf("exit %d, want %d", r.code, ExitOK)
+	r := devsimtest.Run(t, cli.Env{}, "plan", "--captures", captures, "-o", "json", "--ca-file", "../cert/quovadis-root-ca-2.pem")
+	if r.Code != cli.ExitOK {
+		t.Errorf("exit %d, want %d", r.Code, cli.ExitOK)
 	}
 	want := map[string]string{
 		"asa-edge-1": "compliant", "asav-dc-2": "compliant", "c9300-campus-01": "compliant", "closet-2960-04": "unsupported",
 		"fp9300-chassis-b": "compliant", "fpr4120-chassis-a": "compliant", "fpr4k-asa-ctx": "unsupported",
 		"ftdv-branch-9": "unsupported", "ie3400-dock-01": "compliant", "ncs5500-core-01": "compliant",
 	}
-	for _, d := range decodePlan(t, r.stdout).Devices {
+	for _, d := range decodePlan(t, r.Stdout).Devices {
 		if d.Verdict != want[d.Name] {
 			t.Errorf("%s: %s, want %s (reason %q error %q)", d.Name, d.Verdict, want[d.Name], d.Reason, d.Error)
 		}
@@ -113,11 +116,11 @@ func TestPlanCapturesBadInput(t *testing.T) {
 		{"inventory too", []string{"--captures", captures, "-i", "inventory.yaml"}, "--captures plans from the capture folders, without an inventory: drop --inventory (-i)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := invoke(t, nil, append([]string{"plan"}, tc.args...)...)
-			if r.code != ExitInput || r.stdout != "" {
-				t.Errorf("exit %d, stdout %q; want 1 and nothing", r.code, r.stdout)
+			r := devsimtest.Run(t, cli.Env{}, append([]string{"plan"}, tc.args...)...)
+			if r.Code != cli.ExitInput || r.Stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 1 and nothing", r.Code, r.Stdout)
 			}
-			if got := oneLine(t, r.stderr); got != tc.want {
+			if got := oneLine(t, r.Stderr); got != tc.want {
 				t.Errorf("error %q, want %q", got, tc.want)
 			}
 		})
@@ -127,11 +130,11 @@ func TestPlanCapturesBadInput(t *testing.T) {
 // TestPlanCapturesLimit: --limit selects capture folders as it selects
 // inventory devices (names, globs, exclusions).
 func TestPlanCapturesLimit(t *testing.T) {
-	r := invoke(t, nil, "plan", "--captures", captures, "-o", "json", "-l", "fp*,!fp9300*")
-	if r.code != ExitOK {
-		t.Errorf("exit %d, want 0\nstderr: %s", r.code, r.stderr)
+	r := devsimtest.Run(t, cli.Env{}, "plan", "--captures", captures, "-o", "json", "-l", "fp*,!fp9300*")
+	if r.Code != cli.ExitOK {
+		t.Errorf("exit %d, want 0\nstderr: %s", r.Code, r.Stderr)
 	}
-	if got, want := strings.Join(decodePlan(t, r.stdout).names(), " "), "fpr4120-chassis-a fpr4k-asa-ctx"; got != want {
+	if got, want := strings.Join(decodePlan(t, r.Stdout).names(), " "), "fpr4120-chassis-a fpr4k-asa-ctx"; got != want {
 		t.Errorf("devices %s, want %s", got, want)
 	}
 }

@@ -1,4 +1,4 @@
-package cli
+package cli_test
 
 import (
 	"slices"
@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // TestPlanConcurrencyBound: with -c 2, the devices never see more than two
@@ -17,16 +19,16 @@ import (
 func TestPlanConcurrencyBound(t *testing.T) {
 	t.Parallel()
 	const devices, limit = 12, 2
-	sc := subset(t, "ie3400-dock-01", "c9300-core-01", "xr-core-01", "asa-dmz-4", "fp4120-a", "asa-edge-1")
-	pl := startPlanLab(t, sc, devices)
+	sc := devsimtest.Default(t, []string{"ie3400-dock-01", "c9300-core-01", "xr-core-01", "asa-dmz-4", "fp4120-a", "asa-edge-1"})
+	pl := devsimtest.Start(t, sc, devsimtest.Options{Devices: devices, Timeout: "30s"})
 	if n := len(pl.Devices()); n != devices {
 		t.Fatalf("lab has %d devices, want %d", n, devices)
 	}
-	r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "json", "-c", strconv.Itoa(limit))
-	if r.code != ExitOK {
-		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "json", "-c", strconv.Itoa(limit))
+	if r.Code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
 	}
-	if n := len(decodePlan(t, r.stdout).Devices); n != devices {
+	if n := len(decodePlan(t, r.Stdout).Devices); n != devices {
 		t.Errorf("%d devices planned, want %d", n, devices)
 	}
 	pl.Close() // every session has ended and is recorded

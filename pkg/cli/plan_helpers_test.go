@@ -1,129 +1,15 @@
-package cli
+package cli_test
 
-// Helpers of the end-to-end tests of `trustfix plan`: a devsim lab of real
-// SSH servers on loopback, an inventory for it, and Run called in-process
-// with buffers for streams. Nothing of trustfix is mocked. These tests live
-// in package cli (not cli_test) only so that their helper names cannot
-// collide with the apply tests'; they use nothing but Run and Env.
+// What the end-to-end tests of `trustfix plan` read: `plan -o json`
+// decoded and checked against the SPEC's shape.
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/trustfix/trustfix/pkg/devsim"
 )
-
-const (
-	// The lab's own, lab-only passwords (pkg/devsim/scenarios/default.yaml).
-	planLabPassword = "lab-Pa55-w0rd"
-	planLabEnable   = "lab-En4ble-k3y"
-	// planGuard bounds one trustfix run so a hang fails the test; it is
-	// never an assertion about speed.
-	planGuard = 2 * time.Minute
-)
-
-// planLab is a running lab with an inventory and a known_hosts file for it.
-type planLab struct {
-	*devsim.Lab
-	dir   string // temp dir
-	inv   string // inventory path
-	known string // known_hosts path (absent until the first accept-new)
-}
-
-// startPlanLab serves sc (expanded to n devices when n > 0) and writes its
-// inventory with a 30s per-device deadline, then applies edits to the
-// inventory text. The lab closes when the test ends.
-func startPlanLab(t *testing.T, sc *devsim.Scenario, n int, edits ...func(string) string) *planLab {
-	t.Helper()
-	l, err := devsim.Start(sc, devsim.Options{Devices: n})
-	if err != nil {
-		t.Fatalf("devsim.Start: %v", err)
-	}
-	t.Cleanup(l.Close)
-	dir := t.TempDir()
-	pl := &planLab{Lab: l, dir: dir, inv: filepath.Join(dir, "inventory.yaml"), known: filepath.Join(dir, "known_hosts")}
-	inv := string(l.Inventory(devsim.InventoryOptions{KnownHosts: pl.known, Timeout: "30s"}))
-	for _, e := range edits {
-		inv = e(inv)
-	}
-	if err := os.WriteFile(pl.inv, []byte(inv), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return pl
-}
-
-// subset is the default scenario reduced to the named devices, in order.
-func subset(t *testing.T, names ...string) *devsim.Scenario {
-	t.Helper()
-	sc := devsim.DefaultScenario()
-	var keep []devsim.Spec
-	for _, n := range names {
-		i := slices.IndexFunc(sc.Devices, func(sp devsim.Spec) bool { return sp.Name == n })
-		if i < 0 {
-			t.Fatalf("no device %q in the default scenario", n)
-		}
-		keep = append(keep, sc.Devices[i])
-	}
-	sc.Devices = keep
-	return sc
-}
-
-// deviceFields returns an inventory edit that adds lines to one device's
-// entry (the generated inventory writes "  - name: NAME" first).
-func deviceFields(name string, lines ...string) func(string) string {
-	return func(inv string) string {
-		head := "  - name: " + name + "\n"
-		if !strings.Contains(inv, head) {
-			panic("inventory has no device " + name)
-		}
-		var add strings.Builder
-		for _, l := range lines {
-			add.WriteString("    " + l + "\n")
-		}
-		return strings.Replace(inv, head, head+add.String(), 1)
-	}
-}
-
-// planLabEnv is an environment holding the lab's password variables.
-func planLabEnv(k string) (string, bool) {
-	switch k {
-	case devsim.PasswordEnv:
-		return planLabPassword, true
-	case devsim.EnablePasswordEnv:
-		return planLabEnable, true
-	}
-	return "", false
-}
-
-// planRun is the outcome of one in-process trustfix run.
-type planRun struct {
-	code           int
-	stdout, stderr string
-}
-
-// invoke runs trustfix in-process; stdin and stderr are not terminals, so
-// progress is structured log lines on stderr. lookup nil means planLabEnv.
-func invoke(t *testing.T, lookup func(string) (string, bool), args ...string) planRun {
-	t.Helper()
-	if lookup == nil {
-		lookup = planLabEnv
-	}
-	var out, errb bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), planGuard)
-	defer cancel()
-	code := Run(ctx, args, Env{In: strings.NewReader(""), Out: &out, Err: &errb, LookupEnv: lookup})
-	if ctx.Err() != nil {
-		t.Fatalf("trustfix %s: still running after %v", strings.Join(args, " "), planGuard)
-	}
-	return planRun{code: code, stdout: out.String(), stderr: errb.String()}
-}
 
 // planDoc is `plan -o json`, decoded twice: typed for the assertions and
 // raw to check the document's shape.

@@ -1,4 +1,4 @@
-package cli
+package cli_test
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/trustfix/trustfix/pkg/cli"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // TestPlanHostKeys: accept-new records each device's real key, a second
@@ -16,18 +19,18 @@ import (
 // strict policy with an empty known_hosts refuses every device.
 func TestPlanHostKeys(t *testing.T) {
 	names := []string{"ie3400-dock-01", "xr-core-01", "asa-dmz-4"}
-	pl := startPlanLab(t, subset(t, names...), 0)
-	plan := func() (planRun, map[string]planDevice) {
-		r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "json")
-		return r, decodePlan(t, r.stdout).byName()
+	pl := devsimtest.Start(t, devsimtest.Default(t, names), devsimtest.Options{Timeout: "30s"})
+	plan := func() (devsimtest.Result, map[string]planDevice) {
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "json")
+		return r, decodePlan(t, r.Stdout).byName()
 	}
 
 	first, before := plan()
-	if first.code != ExitOK {
-		t.Fatalf("first plan: exit %d\n%s", first.code, first.stderr)
+	if first.Code != cli.ExitOK {
+		t.Fatalf("first plan: exit %d\n%s", first.Code, first.Stderr)
 	}
-	known := mustRead(t, pl.known)
-	check, err := knownhosts.New(pl.known)
+	known := mustRead(t, pl.Known)
+	check, err := knownhosts.New(pl.Known)
 	if err != nil {
 		t.Fatalf("known_hosts: %v", err)
 	}
@@ -42,18 +45,18 @@ func TestPlanHostKeys(t *testing.T) {
 	}
 
 	second, _ := plan()
-	if second.code != ExitOK {
-		t.Fatalf("second plan: exit %d\n%s", second.code, second.stderr)
+	if second.Code != cli.ExitOK {
+		t.Fatalf("second plan: exit %d\n%s", second.Code, second.Stderr)
 	}
-	if !bytes.Equal(mustRead(t, pl.known), known) {
+	if !bytes.Equal(mustRead(t, pl.Known), known) {
 		t.Errorf("the second plan changed known_hosts")
 	}
 
 	rekeyed := pl.Device("xr-core-01")
 	rekeyed.RotateHostKey()
 	third, after := plan()
-	if third.code != ExitDevices {
-		t.Errorf("plan after a key change: exit %d, want %d", third.code, ExitDevices)
+	if third.Code != cli.ExitDevices {
+		t.Errorf("plan after a key change: exit %d, want %d", third.Code, cli.ExitDevices)
 	}
 	for _, n := range names {
 		got := after[n]
@@ -67,7 +70,7 @@ func TestPlanHostKeys(t *testing.T) {
 			t.Errorf("%s: verdict %s error %q; the key change of another device must not affect it (was %s)", n, got.Verdict, got.Error, before[n].Verdict)
 		}
 	}
-	if !bytes.Equal(mustRead(t, pl.known), known) {
+	if !bytes.Equal(mustRead(t, pl.Known), known) {
 		t.Errorf("a refused key was written to known_hosts")
 	}
 	// Refused at the handshake: the impostor never saw a password, and the
@@ -77,13 +80,13 @@ func TestPlanHostKeys(t *testing.T) {
 	}
 
 	t.Run("strict with an empty known_hosts", func(t *testing.T) {
-		inv := strings.Replace(string(mustRead(t, pl.inv)), "host_key_policy: accept-new", "host_key_policy: strict", 1)
-		empty := pl.dir + "/empty_known_hosts"
-		inv = strings.Replace(inv, pl.known, empty, 1)
+		inv := strings.Replace(string(mustRead(t, pl.Inv)), "host_key_policy: accept-new", "host_key_policy: strict", 1)
+		empty := pl.Dir + "/empty_known_hosts"
+		inv = strings.Replace(inv, pl.Known, empty, 1)
 		if err := os.WriteFile(empty, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		path := pl.dir + "/strict.yaml"
+		path := pl.Dir + "/strict.yaml"
 		if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -91,11 +94,11 @@ func TestPlanHostKeys(t *testing.T) {
 		for _, d := range pl.Devices() {
 			logins[d.Name()] = d.State().Logins
 		}
-		r := invoke(t, nil, "plan", "-i", path, "-o", "json")
-		if r.code != ExitDevices {
-			t.Errorf("exit %d, want %d", r.code, ExitDevices)
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", path, "-o", "json")
+		if r.Code != cli.ExitDevices {
+			t.Errorf("exit %d, want %d", r.Code, cli.ExitDevices)
 		}
-		for _, d := range decodePlan(t, r.stdout).Devices {
+		for _, d := range decodePlan(t, r.Stdout).Devices {
 			if d.Verdict != "error" || !strings.Contains(d.Error, "host_key_policy strict") {
 				t.Errorf("%s: verdict %s error %q; want the strict refusal", d.Name, d.Verdict, d.Error)
 			}

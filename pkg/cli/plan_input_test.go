@@ -1,4 +1,4 @@
-package cli
+package cli_test
 
 import (
 	"crypto/ecdsa"
@@ -14,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trustfix/trustfix/pkg/cli"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // inputInventory is a valid inventory for a two-device lab; each bad-input
@@ -41,9 +44,9 @@ devices:
 // inventory points at counts zero connections. A last run of the intact
 // inventory proves the lab was reachable all along.
 func TestPlanBadInput(t *testing.T) {
-	pl := startPlanLab(t, subset(t, "ie3400-dock-01", "asa-dmz-4"), 0)
+	pl := devsimtest.Start(t, devsimtest.Default(t, []string{"ie3400-dock-01", "asa-dmz-4"}), devsimtest.Options{Timeout: "30s"})
 	good := fmt.Sprintf(inputInventory, pl.Devices()[0].Port(), pl.Devices()[1].Port())
-	dir := pl.dir
+	dir := pl.Dir
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
@@ -70,13 +73,13 @@ func TestPlanBadInput(t *testing.T) {
 		if k == "TRUSTFIX_PASSWORD" {
 			return "", false
 		}
-		return planLabEnv(k)
+		return devsimtest.LookupEnv(k)
 	}
 	noEnable := func(k string) (string, bool) {
 		if k == "TRUSTFIX_ENABLE_PASSWORD" {
 			return "", false
 		}
-		return planLabEnv(k)
+		return devsimtest.LookupEnv(k)
 	}
 
 	tests := []struct {
@@ -136,15 +139,15 @@ func TestPlanBadInput(t *testing.T) {
 				text = tc.inv
 			}
 			inv := write(fmt.Sprintf("inventory-%02d.yaml", i), text)
-			r := invoke(t, tc.lookup, append([]string{"plan", "-i", inv}, tc.args...)...)
-			if r.code != ExitInput {
-				t.Errorf("exit %d, want %d", r.code, ExitInput)
+			r := devsimtest.Run(t, cli.Env{LookupEnv: tc.lookup}, append([]string{"plan", "-i", inv}, tc.args...)...)
+			if r.Code != cli.ExitInput {
+				t.Errorf("exit %d, want %d", r.Code, cli.ExitInput)
 			}
-			if r.stdout != "" {
-				t.Errorf("stdout %q, want nothing", r.stdout)
+			if r.Stdout != "" {
+				t.Errorf("stdout %q, want nothing", r.Stdout)
 			}
 			want := strings.ReplaceAll(tc.want, "INV", inv)
-			if got := oneLine(t, r.stderr); got != want {
+			if got := oneLine(t, r.Stderr); got != want {
 				t.Errorf("error\n got  %s\n want %s", got, want)
 			}
 			for _, d := range pl.Devices() {
@@ -154,14 +157,14 @@ func TestPlanBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(pl.known); err == nil {
+	if _, err := os.Stat(pl.Known); err == nil {
 		t.Errorf("known_hosts was written by a run that had bad input")
 	}
 
 	t.Run("control: the intact inventory reaches the lab", func(t *testing.T) {
-		r := invoke(t, nil, "plan", "-i", write("inventory-good.yaml", good))
-		if r.code != ExitOK {
-			t.Fatalf("exit %d, want 0\n%s\n%s", r.code, r.stdout, r.stderr)
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", write("inventory-good.yaml", good))
+		if r.Code != cli.ExitOK {
+			t.Fatalf("exit %d, want 0\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 		}
 		for _, d := range pl.Devices() {
 			if d.State().Logins != 1 {
@@ -169,15 +172,6 @@ func TestPlanBadInput(t *testing.T) {
 			}
 		}
 	})
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // leafPEM is a valid, unexpired, self-signed certificate that is not a CA.

@@ -1,4 +1,4 @@
-package cli
+package cli_test
 
 import (
 	"encoding/csv"
@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // labWant is what plan must say about one device of the default lab.
@@ -74,7 +76,8 @@ func TestPlanDefaultLab(t *testing.T) {
 	t.Parallel()
 	// The silent device gets a short deadline and no retry: that is the
 	// deadline under test, and it keeps each run short.
-	pl := startPlanLab(t, devsim.DefaultScenario(), 0, deviceFields("c9200-dark-06", "timeout: 2s", "retries: 0"))
+	pl := devsimtest.Start(t, devsimtest.Default(t, nil), devsimtest.Options{Timeout: "30s"})
+	pl.SetDevice(t, "c9200-dark-06", "timeout: 2s", "retries: 0")
 	var order []string
 	for _, w := range defaultLab {
 		order = append(order, w.name)
@@ -106,15 +109,15 @@ func TestPlanDefaultLab(t *testing.T) {
 	})
 }
 
-func planDefaultJSON(pl *planLab, order []string, countRuns func([]string)) func(*testing.T) {
+func planDefaultJSON(pl *devsimtest.Lab, order []string, countRuns func([]string)) func(*testing.T) {
 	return func(t *testing.T) {
 		t.Parallel()
-		r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "json", "-c", "25")
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "json", "-c", "25")
 		countRuns(order)
-		if r.code != ExitDevices {
-			t.Errorf("exit %d, want %d (the lab has failing devices)\nstderr:\n%s", r.code, ExitDevices, r.stderr)
+		if r.Code != cli.ExitDevices {
+			t.Errorf("exit %d, want %d (the lab has failing devices)\nstderr:\n%s", r.Code, cli.ExitDevices, r.Stderr)
 		}
-		doc := decodePlan(t, r.stdout)
+		doc := decodePlan(t, r.Stdout)
 		if got := doc.names(); !slices.Equal(got, order) {
 			t.Fatalf("devices %v\nwant (inventory order) %v", got, order)
 		}
@@ -125,48 +128,48 @@ func planDefaultJSON(pl *planLab, order []string, countRuns func([]string)) func
 		checkSummary(t, doc)
 		// The AAA-refuses-paging device is planned through the pager, and
 		// the operator is told.
-		if !strings.Contains(r.stderr, `"device":"ess3300-rail-02"`) || !strings.Contains(r.stderr, "paging stays on") {
-			t.Errorf("no paging warning for ess3300-rail-02 on stderr:\n%s", r.stderr)
+		if !strings.Contains(r.Stderr, `"device":"ess3300-rail-02"`) || !strings.Contains(r.Stderr, "paging stays on") {
+			t.Errorf("no paging warning for ess3300-rail-02 on stderr:\n%s", r.Stderr)
 		}
 	}
 }
 
-func planDefaultTable(pl *planLab, order []string, countRuns func([]string)) func(*testing.T) {
+func planDefaultTable(pl *devsimtest.Lab, order []string, countRuns func([]string)) func(*testing.T) {
 	return func(t *testing.T) {
 		t.Parallel()
-		r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "table", "-c", "25")
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "table", "-c", "25")
 		countRuns(order)
-		if r.code != ExitDevices {
-			t.Errorf("exit %d, want %d", r.code, ExitDevices)
+		if r.Code != cli.ExitDevices {
+			t.Errorf("exit %d, want %d", r.Code, cli.ExitDevices)
 		}
-		checkTable(t, r.stdout)
+		checkTable(t, r.Stdout)
 	}
 }
 
-func planDefaultCSV(pl *planLab, order []string, countRuns func([]string)) func(*testing.T) {
+func planDefaultCSV(pl *devsimtest.Lab, order []string, countRuns func([]string)) func(*testing.T) {
 	return func(t *testing.T) {
 		t.Parallel()
-		r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "csv", "-c", "25")
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "csv", "-c", "25")
 		countRuns(order)
-		if r.code != ExitDevices {
-			t.Errorf("exit %d, want %d", r.code, ExitDevices)
+		if r.Code != cli.ExitDevices {
+			t.Errorf("exit %d, want %d", r.Code, cli.ExitDevices)
 		}
-		checkCSV(t, r.stdout)
+		checkCSV(t, r.Stdout)
 	}
 }
 
 // planHealthyLimit: limited to devices that are fine (compliant,
 // remediate, unsupported, upgrade-required), plan exits 0.
-func planHealthyLimit(pl *planLab, countRuns func([]string)) func(*testing.T) {
+func planHealthyLimit(pl *devsimtest.Lab, countRuns func([]string)) func(*testing.T) {
 	return func(t *testing.T) {
 		t.Parallel()
 		healthy := []string{"ie3400-dock-01", "c9300-core-01", "xr-core-01", "xr-edge-02", "xr-peer-03", "asa-dmz-4", "fp4120-a", "c2960x-legacy-01", "cer-pub-01"}
-		r := invoke(t, nil, "plan", "-i", pl.inv, "-o", "json", "-l", "ie3400-dock-01,c9300-core-01,xr-*,asa-dmz-4,fp4120-a,c2960x-legacy-01,cer-pub-01")
+		r := devsimtest.Run(t, cli.Env{}, "plan", "-i", pl.Inv, "-o", "json", "-l", "ie3400-dock-01,c9300-core-01,xr-*,asa-dmz-4,fp4120-a,c2960x-legacy-01,cer-pub-01")
 		countRuns(healthy)
-		if r.code != ExitOK {
-			t.Errorf("exit %d, want 0 (compliant, remediate, unsupported and upgrade-required are all fine)\nstderr:\n%s", r.code, r.stderr)
+		if r.Code != cli.ExitOK {
+			t.Errorf("exit %d, want 0 (compliant, remediate, unsupported and upgrade-required are all fine)\nstderr:\n%s", r.Code, r.Stderr)
 		}
-		if got := decodePlan(t, r.stdout).names(); !slices.Equal(got, healthy) {
+		if got := decodePlan(t, r.Stdout).names(); !slices.Equal(got, healthy) {
 			t.Errorf("devices %v, want %v", got, healthy)
 		}
 	}
@@ -175,7 +178,7 @@ func planHealthyLimit(pl *planLab, countRuns func([]string)) func(*testing.T) {
 // checkLabDevice compares one device object with the table, and what the
 // device itself says in show version (hostname, serial, model) where the
 // platform prints it.
-func checkLabDevice(t *testing.T, w labWant, got planDevice, pl *planLab) {
+func checkLabDevice(t *testing.T, w labWant, got planDevice, pl *devsimtest.Lab) {
 	t.Helper()
 	if got.Name == "" {
 		t.Errorf("%s: missing from the plan", w.name)

@@ -14,6 +14,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
@@ -36,7 +37,7 @@ func flWriteJournal(t *testing.T, path string, recs ...record.Record) []byte {
 
 func flFileSHA256(t *testing.T, path string) string {
 	t.Helper()
-	sum := sha256.Sum256(flRead(t, path))
+	sum := sha256.Sum256(mustRead(t, path))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -50,7 +51,7 @@ func TestResumeRefusesAnotherRunsJournal(t *testing.T) {
 		return record.Record{Name: "r-01", Host: "127.0.0.1", Platform: "iosxe", Verdict: record.Remediate, Outcome: record.Remediated,
 			Attempts: 1, Started: &now, Finished: &now, Run: &record.RunInfo{ID: "20260101T000000Z-abcdef", Inventory: inv, CAFingerprint: ca}}
 	}
-	invSum, caSum := flFileSHA256(t, l.inv), cert.Default().SHA1()
+	invSum, caSum := flFileSHA256(t, l.Inv), cert.Default().SHA1()
 	noRun := rec(invSum, caSum)
 	noRun.Run = nil
 	tests := []struct {
@@ -67,16 +68,16 @@ func TestResumeRefusesAnotherRunsJournal(t *testing.T) {
 	for i, tt := range tests {
 		j := l.journal + "." + string(rune('a'+i))
 		before := flWriteJournal(t, j, tt.rec)
-		args := []string{"apply", "-i", l.inv, "--journal", j, "--yes"}
+		args := []string{"apply", "-i", l.Inv, "--journal", j, "--yes"}
 		if tt.resume {
 			args = append(args, "--resume")
 		}
-		res := runCLI(t, cli.Env{}, args...)
-		lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
-		if res.code != cli.ExitInput || len(lines) != 1 || !strings.Contains(res.stderr, tt.want) {
-			t.Errorf("%s: exit %d, stderr %q; want exit 1 and one line saying %q", tt.name, res.code, res.stderr, tt.want)
+		res := devsimtest.Run(t, cli.Env{}, args...)
+		lines := strings.Split(strings.TrimSpace(res.Stderr), "\n")
+		if res.Code != cli.ExitInput || len(lines) != 1 || !strings.Contains(res.Stderr, tt.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 and one line saying %q", tt.name, res.Code, res.Stderr, tt.want)
 		}
-		if !bytes.Equal(flRead(t, j), before) {
+		if !bytes.Equal(mustRead(t, j), before) {
 			t.Errorf("%s: the refused run changed the journal", tt.name)
 		}
 	}
@@ -101,10 +102,10 @@ func TestResumeSavesAfterAConnectionLostPastTheImport(t *testing.T) {
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), guard)
+		ctx, cancel := context.WithTimeout(context.Background(), devsimtest.Guard)
 		defer cancel()
-		done <- cli.Run(ctx, []string{"apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "3"},
-			cli.Env{Out: &bytes.Buffer{}, Err: &stderr, In: strings.NewReader(""), LookupEnv: lookupLab})
+		done <- cli.Run(ctx, []string{"apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "3"},
+			cli.Env{Out: &bytes.Buffer{}, Err: &stderr, In: strings.NewReader(""), LookupEnv: devsimtest.LookupEnv})
 	}()
 	for _, n := range []string{"lost-xe", "lost-asa"} {
 		<-l.gates[n].held()
@@ -116,7 +117,7 @@ func TestResumeSavesAfterAConnectionLostPastTheImport(t *testing.T) {
 	if code := <-done; code != cli.ExitDevices {
 		t.Fatalf("run 1: exit %d, want %d\n%s", code, cli.ExitDevices, stderr.String())
 	}
-	after1 := l.settle(t)
+	after1 := l.Settle(t)
 	recs := readJournal(t, l.journal)
 	for _, n := range []string{"lost-xe", "lost-asa"} {
 		r := last(t, recs, n)
@@ -130,11 +131,11 @@ func TestResumeSavesAfterAConnectionLostPastTheImport(t *testing.T) {
 		l.gates[n].release()
 	}
 
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "--resume")
-	if res.code != cli.ExitOK {
-		t.Fatalf("resume: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "--resume")
+	if res.Code != cli.ExitOK {
+		t.Fatalf("resume: exit %d\n%s%s", res.Code, res.Stdout, res.Stderr)
 	}
-	after2 := l.settle(t)
+	after2 := l.Settle(t)
 	recs = readJournal(t, l.journal)
 	for _, n := range []string{"lost-xe", "lost-asa"} {
 		r := last(t, recs, n)
@@ -156,9 +157,9 @@ func TestResumeSavesAfterAConnectionLostPastTheImport(t *testing.T) {
 func TestResumeAfterATornLine(t *testing.T) {
 	t.Parallel()
 	l := startFlLab(t, flMix("t", 3), "", flLabOptions{})
-	res := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-l", "t-01")
-	if res.code != cli.ExitOK {
-		t.Fatalf("run 1: exit %d\n%s", res.code, res.stderr)
+	res := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-l", "t-01")
+	if res.Code != cli.ExitOK {
+		t.Fatalf("run 1: exit %d\n%s", res.Code, res.Stderr)
 	}
 	fragment := `{"name":"t-02","host":"127.0.0.1","outc`
 	f, err := os.OpenFile(l.journal, os.O_WRONLY|os.O_APPEND, 0)
@@ -171,14 +172,14 @@ func TestResumeAfterATornLine(t *testing.T) {
 	f.Close()
 	before := l.states()
 
-	res = runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "--resume")
-	if res.code != cli.ExitOK {
-		t.Fatalf("resume: exit %d\n%s", res.code, res.stderr)
+	res = devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "--resume")
+	if res.Code != cli.ExitOK {
+		t.Fatalf("resume: exit %d\n%s", res.Code, res.Stderr)
 	}
-	if !strings.Contains(res.stderr, `"problem":"incomplete last line`) {
-		t.Errorf("resume did not report the torn line:\n%s", res.stderr)
+	if !strings.Contains(res.Stderr, `"problem":"incomplete last line`) {
+		t.Errorf("resume did not report the torn line:\n%s", res.Stderr)
 	}
-	raw := string(flRead(t, l.journal))
+	raw := string(mustRead(t, l.journal))
 	if !strings.Contains(raw, "\n"+fragment+"\n{") || !strings.HasSuffix(raw, "\n") {
 		t.Errorf("the fragment is not on a line of its own:\n%s", raw)
 	}
@@ -194,7 +195,7 @@ func TestResumeAfterATornLine(t *testing.T) {
 	if after := l.Device("t-01").State(); after.Connections != before["t-01"].Connections {
 		t.Errorf("t-01 was done before the crash, yet the resume connected to it")
 	}
-	if rep := runCLI(t, cli.Env{}, "report", l.journal); rep.code != cli.ExitOK || !strings.Contains(rep.stderr, "line ") {
-		t.Errorf("report: exit %d, want 0 and a warning naming the torn line\n%s", rep.code, rep.stderr)
+	if rep := devsimtest.Run(t, cli.Env{}, "report", l.journal); rep.Code != cli.ExitOK || !strings.Contains(rep.Stderr, "line ") {
+		t.Errorf("report: exit %d, want 0 and a warning naming the torn line\n%s", rep.Code, rep.Stderr)
 	}
 }

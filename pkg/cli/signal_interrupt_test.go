@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 )
@@ -70,7 +71,7 @@ func flCheckStopped(t *testing.T, l *flLab, held []string, run *flProc) map[stri
 	if got := slices.Sorted(maps.Keys(final)); !slices.Equal(got, slices.Sorted(slices.Values(held))) {
 		t.Errorf("final records for %v, want exactly the devices in flight %v", got, held)
 	}
-	for n, st := range l.settle(t) {
+	for n, st := range l.Settle(t) {
 		if !slices.Contains(held, n) && st.Connections != 0 {
 			t.Errorf("%s started after the signal: %d connections", n, st.Connections)
 		}
@@ -84,15 +85,7 @@ func flCheckStopped(t *testing.T, l *flLab, held []string, run *flProc) map[stri
 	if len(plain) != 1 || !strings.HasPrefix(plain[0], "trustfix: run stopped early") {
 		t.Errorf("plain stderr lines %q, want only the final error", plain)
 	}
-	doneLines := flDoneLines(logs)
-	for _, n := range held {
-		if doneLines[n] != 1 {
-			t.Errorf("%s: %d 'device done' log lines, want 1", n, doneLines[n])
-		}
-	}
-	if len(doneLines) != len(held) {
-		t.Errorf("'device done' lines for %d devices, want %d", len(doneLines), len(held))
-	}
+	flCheckDone(t, logs, held)
 	return final
 }
 
@@ -103,7 +96,7 @@ func flCheckStopped(t *testing.T, l *flLab, held []string, run *flProc) map[stri
 func TestFirstInterrupt(t *testing.T) {
 	t.Parallel()
 	l, held := flInFlight(t)
-	run := flStart(t, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "8", "-o", "json")
+	run := flStart(t, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "8", "-o", "json")
 	l.waitHeld(t, held)
 
 	// Every device in flight journaled its intent before changing anything.
@@ -113,13 +106,13 @@ func TestFirstInterrupt(t *testing.T) {
 	}
 
 	// A second run on the same journal is refused while this one holds it.
-	before := flRead(t, l.journal)
-	second := runCLI(t, cli.Env{}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "--resume")
+	before := mustRead(t, l.journal)
+	second := devsimtest.Run(t, cli.Env{}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "--resume")
 	wantPID := "pid " + strconv.Itoa(run.cmd.Process.Pid)
-	if second.code != cli.ExitInput || !strings.Contains(second.stderr, "in use by another trustfix run") || !strings.Contains(second.stderr, wantPID) {
-		t.Errorf("second apply: exit %d, stderr %q; want exit 1 naming %s", second.code, second.stderr, wantPID)
+	if second.Code != cli.ExitInput || !strings.Contains(second.Stderr, "in use by another trustfix run") || !strings.Contains(second.Stderr, wantPID) {
+		t.Errorf("second apply: exit %d, stderr %q; want exit 1 naming %s", second.Code, second.Stderr, wantPID)
 	}
-	if after := flRead(t, l.journal); string(after) != string(before) {
+	if after := mustRead(t, l.journal); string(after) != string(before) {
 		t.Errorf("the refused run wrote to the journal")
 	}
 
@@ -147,11 +140,11 @@ func TestFirstInterrupt(t *testing.T) {
 
 	// -o json is one document, and its summary is the report's.
 	applyDoc := flDecodeOne(t, run.stdout.Bytes())
-	rep := runCLI(t, cli.Env{}, "report", l.journal, "-o", "json")
-	if rep.code != cli.ExitOK {
-		t.Fatalf("report: exit %d: %s", rep.code, rep.stderr)
+	rep := devsimtest.Run(t, cli.Env{}, "report", l.journal, "-o", "json")
+	if rep.Code != cli.ExitOK {
+		t.Fatalf("report: exit %d: %s", rep.Code, rep.Stderr)
 	}
-	reportDoc := flDecodeOne(t, []byte(rep.stdout))
+	reportDoc := flDecodeOne(t, []byte(rep.Stdout))
 	flSameSummary(t, applyDoc.Summary, reportDoc.Summary)
 	if applyDoc.Summary.Total != len(held) || applyDoc.Summary.ByOutcome[record.Remediated] != len(held) {
 		t.Errorf("summary %+v: want %d remediated", applyDoc.Summary, len(held))
@@ -166,7 +159,7 @@ func TestHangup(t *testing.T) {
 	t.Run("stops", func(t *testing.T) {
 		t.Parallel()
 		l, held := flInFlight(t)
-		run := flStart(t, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "8")
+		run := flStart(t, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "8")
 		l.waitHeld(t, held)
 		run.signal(syscall.SIGHUP)
 		run.waitLine("the stopping line", flEvent("stopping"))
@@ -187,7 +180,7 @@ func TestHangup(t *testing.T) {
 			t.Fatalf("nohup: %v", err)
 		}
 		l, held := flInFlight(t)
-		run := flStartVia(t, []string{nohup}, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "8")
+		run := flStartVia(t, []string{nohup}, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "8")
 		l.waitHeld(t, held)
 		run.signal(syscall.SIGHUP)
 		// Nothing to wait for: an ignored signal leaves no trace. The gates
@@ -210,7 +203,7 @@ func TestHangup(t *testing.T) {
 func TestSecondInterrupt(t *testing.T) {
 	t.Parallel()
 	l, held := flInFlight(t)
-	run := flStart(t, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "8")
+	run := flStart(t, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "8")
 	l.waitHeld(t, held)
 	run.signal(syscall.SIGTERM) // SIGTERM and SIGINT are the same to trustfix
 	run.waitLine("the stopping line", flEvent("stopping"))
@@ -233,9 +226,9 @@ func TestSecondInterrupt(t *testing.T) {
 			t.Errorf("%s: CA in running configuration %v, unsaved changes %v: want the device as found", n, flCAIn(st.TrustStore), st.Unsaved)
 		}
 	}
-	rep := runCLI(t, cli.Env{}, "report", l.journal)
-	if rep.code != cli.ExitDevices || !strings.Contains(rep.stdout, "failed 8") {
-		t.Errorf("report: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
+	rep := devsimtest.Run(t, cli.Env{}, "report", l.journal)
+	if rep.Code != cli.ExitDevices || !strings.Contains(rep.Stdout, "failed 8") {
+		t.Errorf("report: exit %d\n%s%s", rep.Code, rep.Stdout, rep.Stderr)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 )
 
 // On a terminal, apply shows a progress bar (done/total, failures) instead
@@ -22,8 +23,8 @@ func TestApplyOnTerminalCtrlC(t *testing.T) {
 		gates[d.name] = flAtFirstChange
 	}
 	l := startFlLab(t, devs, "", flLabOptions{Gates: gates})
-	cmd := exec.Command(trustfixBin, "apply", "-i", l.inv, "--journal", l.journal, "--yes", "-c", "4")
-	cmd.Env = append(os.Environ(), devsim.PasswordEnv+"="+labPassword, devsim.EnablePasswordEnv+"="+labEnable)
+	cmd := exec.Command(trustfixBin, "apply", "-i", l.Inv, "--journal", l.journal, "--yes", "-c", "4")
+	cmd.Env = append(os.Environ(), devsim.PasswordEnv+"="+devsimtest.Password, devsim.EnablePasswordEnv+"="+devsimtest.EnablePassword)
 	term := startPTY(t, cmd)
 	l.waitHeld(t, []string{"t-xe", "t-asa", "t-xr", "t-fxos"})
 	// The bar is there before any device is done.
