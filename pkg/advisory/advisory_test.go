@@ -33,7 +33,7 @@ func TestLookup(t *testing.T) {
 		affected                 bool
 		fixed, note              string
 	}{
-		// FN72298: IE3x00 / IE34xx / ESS3x00 (seed 001).
+		// FN72298: IE3x00 / IE34xx / ESS3x00 (FN72298).
 		{"iosxe", "16.9.1", "IE-3400-8T2S", "FN72298", true, fix72298, named},
 		{"iosxe", "16.9.1s", "IE-3300-8P2S", "FN72298", true, fix72298, named},
 		{"iosxe", "16.12.1z2", "IE-3200-8T2S", "FN72298", true, fix72298, named},
@@ -121,7 +121,7 @@ func TestLookup(t *testing.T) {
 		// FN72103 FXOS rows were not available.
 		{"fxos", "2.10(1.159)", "FPR-4110-K9", "FN72103", false, "", "FXOS rows were not available"},
 		{"fxos", "2.3(1.58)", "", "FN72103", false, "", "FXOS rows were not available"},
-		// FN72289: CER (seed 000).
+		// FN72289: CER (FN72289).
 		{"cer", "12.0(1)SU1", "", "FN72289", true, fixCER, named},
 		{"cer", "12.0(1) SU2", "", "FN72289", true, fixCER, named},
 		{"cer", "12.5(1)", "", "FN72289", true, fixCER, named},
@@ -139,7 +139,7 @@ func TestLookup(t *testing.T) {
 		{"cer", "12.0(1)", "", "FN72289", true, fixCER, "COP file"},
 		{"cer", "12.0(1)SU3", "", "FN72289", true, fixCER, "COP file"},
 		{"cer", "11.5(1)SU9", "", "FN72289", false, fixCER, unlisted},
-		// FN72113: ESA (seed 002).
+		// FN72113: ESA (FN72113).
 		{"esa", "11.0.0-264", "", "FN72113", true, fixESA125, named},
 		{"esa", "11.0.3-238", "", "FN72113", true, fixESA125, named},
 		{"esa", "11.1.2-023", "", "FN72113", true, fixESA125, named},
@@ -163,7 +163,7 @@ func TestLookup(t *testing.T) {
 		{"esa", "13.5.4-020", "", "FN72113", false, fixESA, fixedRel},
 		{"esa", "14.0.0-698", "", "FN72113", false, fixESA, fixedRel},
 		{"esa", "10.0.2-020", "", "FN72113", true, fixESAOth, "Other versions"},
-		// FN72113: WSA (seed 002).
+		// FN72113: WSA (FN72113).
 		{"wsa", "11.5.1-124", "", "FN72113", true, fixWSA, named},
 		{"wsa", "11.7.0-418", "", "FN72113", true, fixWSA, named},
 		{"wsa", "11.7.2-011", "", "FN72113", true, fixWSA, named},

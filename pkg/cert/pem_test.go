@@ -16,7 +16,7 @@ func TestParsePEMBlocks(t *testing.T) {
 		}
 		return b.String()
 	}
-	flat := strings.Join(strings.Fields(id), " ") // seed 001 flattened the PEM onto one line
+	flat := strings.Join(strings.Fields(id), " ") // FN72298 flattened the PEM onto one line
 	for name, tc := range map[string]struct {
 		text string
 		want []string
@@ -54,7 +54,7 @@ func TestASAHexRoundTrip(t *testing.T) {
 			t.Errorf("%s: SHA1Hex %s", ca.CommonName(), SHA1Hex(der))
 		}
 	}
-	// The reference's real ASAv 9.20(2)2 lines for IdenTrust (§3.3).
+	// Real ASAv 9.20(2)2 lines for IdenTrust (docs/platforms.md).
 	lines := ASAHexLines(Default().Cert.Raw)
 	if len(lines) != 44 ||
 		lines[0] != "    30820560 30820348 a0030201 0202100a 01428000 00014523 c844b500 00000230" ||

@@ -15,7 +15,7 @@ var (
 	ftdModelRE   = regexp.MustCompile(`(?i)(Firepower Threat Defen[cs]e(?: for [\w-]+)?)`)
 )
 
-// parseASA reads ASA `show version` (reference §3.2). A <system> or <context>
+// parseASA reads ASA `show version` (docs/platforms.md). A <system> or <context>
 // tag means multiple-context mode, where no source confirms which store Smart
 // Licensing uses: such devices are left to a human.
 func parseASA(out string) (Facts, error) {

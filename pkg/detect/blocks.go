@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Line shapes of the IOS-family certificate listing (IOS XE §1.3, ASA §3.3).
+// Line shapes of the IOS-family certificate listing (IOS XE and ASA; docs/platforms.md).
 // Labels are matched at any indentation; the two families differ only in
 // "(hex)" and " Name".
 var (

@@ -77,7 +77,7 @@ func isEcho(line, command string) bool {
 // nothing about the trust store.
 var ErrCommandFailed = errors.New("command failed")
 
-// cliErrorRE covers the failure lines of reference §1.5, §2.5, §3.5 and §4.5.
+// cliErrorRE covers the failure lines of docs/platforms.md
 var cliErrorRE = regexp.MustCompile(`(?m)^\s*(?:(?:ERROR:\s*)?%\s?(?:Invalid|Incomplete|Ambiguous|Unknown command|Error|Bad |This command is not authorized)|%Error|ERROR:|Error:|Command authorization failed|Syntax error:|Software Error:).*$`)
 
 // CommandError returns an error wrapping ErrCommandFailed, quoting the first

@@ -74,7 +74,7 @@ var parsers = map[string]func(string) (Facts, error){
 	IOS: parseIOS, FTD: parseFTD, ESA: parseAsyncOS, WSA: parseAsyncOS, CER: parseCER,
 }
 
-// ParseVersion detects the platform from `show version` (reference §6) and
+// ParseVersion detects the platform from `show version` (docs/platforms.md) and
 // parses its facts. Echoed command, prompts, CRs and paging are tolerated.
 func ParseVersion(out string) (Facts, error) {
 	out = dedent(CleanCapture(out, "show version"))
@@ -119,7 +119,7 @@ var (
 	hardwareRE = regexp.MustCompile(`(?m)^Hardware:\s+([^,\n]+)`)
 )
 
-// identify applies reference §6. Order matters: FTD prints ASA lines, and
+// identify applies docs/platforms.md Order matters: FTD prints ASA lines, and
 // IOS XE prints "Cisco IOS Software" too.
 func identify(out string) string {
 	switch {

@@ -18,7 +18,7 @@ var (
 	controllerRE  = regexp.MustCompile(`(?mi)^Router operating mode:\s*Controller-Managed`)
 )
 
-// parseIOSXE reads IOS XE `show version` (reference §1.2). On a stack the
+// parseIOSXE reads IOS XE `show version` (docs/platforms.md). On a stack the
 // active switch comes first, so first matches are the right ones.
 func parseIOSXE(out string) (Facts, error) {
 	f := Facts{Platform: IOSXE, Supported: true}

@@ -11,7 +11,7 @@ var (
 	xrModelRE   = regexp.MustCompile(`(?m)^cisco (.+?) \(.*\) processor`)
 )
 
-// parseIOSXR reads IOS XR `show version` (reference §2.2). The serial is not
+// parseIOSXR reads IOS XR `show version` (docs/platforms.md). The serial is not
 // printed there (it is in `show inventory`), and 64-bit XR says "System
 // uptime is …", which names no host.
 func parseIOSXR(out string) (Facts, error) {

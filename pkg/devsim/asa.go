@@ -274,7 +274,7 @@ func (a *asa) setTp(f func(*trustpoint)) {
 }
 
 // authenticate is `crypto ca authenticate <tp>` with terminal enrollment
-// (seed 003). It is a global command, so it also leaves a sub-mode.
+// (CSCvm80874). It is a global command, so it also leaves a sub-mode.
 func (a *asa) authenticate(x []string) error {
 	a.mode = asaConf
 	name := x[0]
@@ -329,7 +329,7 @@ func (a *asa) authenticate(x []string) error {
 	}
 }
 
-// importURL is `crypto ca trustpool import url` (seed 003 output).
+// importURL is `crypto ca trustpool import url` (CSCvm80874 output).
 func (a *asa) importURL(x []string) error {
 	u := x[0]
 	certs, errText := fetchBundle(a.dev, u, "disk0:")

@@ -8,7 +8,7 @@ import (
 
 // ASA trust-store listings.
 
-// asaBlock is one certificate in `show crypto ca certificates` (reference §3.3).
+// asaBlock is one certificate in `show crypto ca certificates` (docs/platforms.md).
 func asaBlock(b *strings.Builder, c *x509Cert, tp string) {
 	b.WriteString("CA Certificate\n  Status: Available\n")
 	fmt.Fprintf(b, "  Certificate Serial Number: %s\n", strings.ToLower(serialHex(c)))

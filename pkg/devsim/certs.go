@@ -25,15 +25,16 @@ import (
 	"time"
 )
 
-// The two real roots of the migration, copied from shared/reference/certs.
+// The two real roots of the migration, as their CAs publish them (the same
+// files as pkg/cert's).
 //
 //go:embed certs/*.pem
 var realCerts embed.FS
 
 // Names of the bundles a device can import. Their content is modelled on
 // Cisco's published bundles: ios_core.p7b (Trusted Core Root Bundle, ten
-// roots as seed 003's `attempted: 10` shows) holds IdenTrust; ios.p7b
-// (External Root Bundle, ~117 kB in seed 004) holds many more.
+// roots as the CSCvm80874 write-up's `attempted: 10` shows) holds IdenTrust; ios.p7b
+// (External Root Bundle, ~117 kB in the FN72290 write-up) holds many more.
 const (
 	CoreBundle     = "ios_core.p7b"
 	ExternalBundle = "ios.p7b"

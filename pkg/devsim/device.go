@@ -71,7 +71,7 @@ func initialConfig(sp *Spec) *config {
 	p := certPool()
 	switch sp.Platform {
 	case ASA, FTD:
-		// The ASA trustpool starts empty: seed 003's first import installs
+		// The ASA trustpool starts empty: the CSCvm80874 write-up's first import installs
 		// all ten certificates of ios_core.p7b with no duplicates.
 		if sp.IdenTrust || sp.Decoy {
 			tp := &trustpoint{name: "_SmartCallHome_ServerCA"}

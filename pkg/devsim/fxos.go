@@ -49,7 +49,7 @@ func (f *fxos) prompt() string {
 	case len(f.scope) > 0:
 		return f.host + " " + f.mode + " # "
 	case len(f.pending) > 0:
-		// Pending changes at the top level (reference §4.1, unicon).
+		// Pending changes at the top level (docs/platforms.md, unicon).
 		return f.host + "* # "
 	}
 	return f.host + "# "
@@ -169,7 +169,7 @@ func (f *fxos) remove(a []string) error {
 }
 
 // setChain reads the chain line by line behind a `>` prompt until ENDOFBUF
-// (seed 003); ^C aborts and changes nothing.
+// (CSCvm81014); ^C aborts and changes nothing.
 func (f *fxos) setChain([]string) error {
 	f.write("Enter lines one at a time. Enter ENDOFBUF to finish. Press ^C to abort.\nTrustpoint Certificate Chain:\n")
 	var lines []string

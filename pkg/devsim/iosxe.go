@@ -138,7 +138,7 @@ func (x *iosxe) enable([]string) error {
 			return nil
 		}
 	}
-	x.write("% Bad passwords\n\n") // wording [unverified] (reference §1.1)
+	x.write("% Bad passwords\n\n") // wording [unverified] (docs/platforms.md)
 	return nil
 }
 
@@ -148,7 +148,7 @@ func (x *iosxe) configure([]string) error {
 	return nil
 }
 
-// header is the exec prompt timestamp that some devices print (seed 001).
+// header is the exec prompt timestamp that some devices print (FN72298).
 func (x *iosxe) header() string {
 	if !x.dev.spec.Faults.ExecTimestamp {
 		return ""
@@ -272,7 +272,7 @@ func (x *iosxe) showTrustpool([]string) error {
 }
 
 // block renders one certificate as `show crypto pki trustpool` does
-// (layout from the genieparser fixture and seed 001; some lines end in a space).
+// (layout from the genieparser fixture and FN72298; some lines end in a space).
 func (x *iosxe) block(b *strings.Builder, e entry, tp string, trap bool) {
 	c := e.cert
 	b.WriteString("CA Certificate\n  Status: Available\n")

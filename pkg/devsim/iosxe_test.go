@@ -41,7 +41,7 @@ func TestIOSXESeedTerminalImport(t *testing.T) {
 	if got := c.cmd("exit", "ie3400-dock-01#"); got != "exit\nie3400-dock-01#" {
 		t.Fatalf("exit: %q", got)
 	}
-	// This device asks for the destination after wr mem, as seed 001 shows.
+	// This device asks for the destination after wr mem, as FN72298 shows.
 	if got := c.cmd("wr mem", "? "); got != "wr mem\nDestination filename [startup-config]? " {
 		t.Fatalf("wr mem: %q", got)
 	}
@@ -80,7 +80,7 @@ func TestIOSXESeedTerminalImport(t *testing.T) {
 
 const bundleURL = "http://www.cisco.com/security/pki/trs/ios_core.p7b"
 
-// The url and flash: methods (seed 001, FN72323): the screen, and whether
+// The url and flash: methods (FN72298, FN72323): the screen, and whether
 // IdenTrust lands in the running trustpool as Downloaded.
 func TestIOSXEURLImport(t *testing.T) {
 	cases := []struct {
@@ -141,7 +141,7 @@ func TestIOSXESave(t *testing.T) {
 		{"copy run start", "copy run start", noAsk, true},
 		{"write memory", "write memory", noAsk, false},
 		{"wr mem", "wr mem", noAsk, false},
-		{"wr mem on IE3x00 asks (seed 001)", "wr mem", func(*Spec) {}, true},
+		{"wr mem on IE3x00 asks (FN72298)", "wr mem", func(*Spec) {}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -249,7 +249,7 @@ func (x *iosxr) dir(a []string) error {
 	fs := strings.TrimSuffix(a[0], "/")
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nDirectory of %s\n\n", fs)
-	inode := 73 // seed 004 lists ios.p7b as inode 73
+	inode := 73 // the FN72290 write-up lists ios.p7b as inode 73
 	for _, f := range []string{CoreBundle, ExternalBundle} {
 		if x.dev.hasFile(fs + f) {
 			fmt.Fprintf(&b, "%5d -rw-r--r--.  1 %8d Mar  3 16:47 %s\n", inode, bundleSize(f), f)
@@ -293,7 +293,7 @@ func (x *iosxr) run_(a []string) error {
 }
 
 // importURL is `crypto ca trustpool import url`. A local path is accepted
-// only under /tmp (seed 004). Success prints nothing [unverified]: the tool
+// only under /tmp (the FN72290 write-up). Success prints nothing [unverified]: the tool
 // must confirm by listing the trustpool again.
 func (x *iosxr) importURL(a []string) error {
 	u := a[0]
@@ -302,7 +302,7 @@ func (x *iosxr) importURL(a []string) error {
 		return nil
 	}
 	if urlIsRemote(u) && x.dev.spec.Faults.NoInternet {
-		// Wording from seed 004's syslog line [unverified as command output].
+		// Wording from the FN72290 write-up's syslog line [unverified as command output].
 		x.write("% Error: Download failed, HTTP returned an error\n")
 		return nil
 	}
@@ -321,7 +321,7 @@ func (x *iosxr) importURL(a []string) error {
 	return nil
 }
 
-// authenticate is `crypto ca authenticate <tp>` (seed 004). The certificate
+// authenticate is `crypto ca authenticate <tp>` (the FN72290 write-up). The certificate
 // lands in the running state only: it is lost on reload.
 func (x *iosxr) authenticate(a []string) error {
 	name := a[0]

@@ -7,7 +7,7 @@ import (
 
 // IOS XR trust-store listings.
 
-// xrBlock is a certificate as XR prints it (seed 004).
+// xrBlock is a certificate as XR prints it (the FN72290 write-up).
 func xrBlock(b *strings.Builder, c *x509Cert) {
 	fmt.Fprintf(b, "  Serial Number  : %s\n", colonHex(serialHex(c)))
 	fmt.Fprintf(b, "  Subject:\n        %s\n", strings.Join(dnLines(c.Subject, true), ","))

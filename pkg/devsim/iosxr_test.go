@@ -112,7 +112,7 @@ func TestIOSXRImportURL(t *testing.T) {
 	}
 }
 
-// seed004Display is the certificate as seed 004 shows it, byte for byte.
+// seed004Display is the certificate as the FN72290 write-up shows it, byte for byte.
 const seed004Display = "  Serial Number  : 0A:01:42:80:00:00:01:45:23:C8:44:B5:00:00:00:02\n" +
 	"  Subject:\n        CN=IdenTrust Commercial Root CA 1,O=IdenTrust,C=US\n" +
 	"  Issued By      :\n        CN=IdenTrust Commercial Root CA 1,O=IdenTrust,C=US\n" +
@@ -121,7 +121,7 @@ const seed004Display = "  Serial Number  : 0A:01:42:80:00:00:01:45:23:C8:44:B5:0
 	"  SHA1 Fingerprint:\n         DF717EAA4AD94EC9558499602D48DE5FBCF03A25\n" +
 	"Do you accept this certificate? [yes/no]: "
 
-// xrEnroll configures trustpoint Trustpool for terminal enrollment (seed 004).
+// xrEnroll configures trustpoint Trustpool for terminal enrollment (the FN72290 write-up).
 func xrEnroll(t *testing.T, c *term, enrollment string) {
 	t.Helper()
 	xrSteps(t, c, [][2]string{
@@ -134,7 +134,7 @@ func xrEnroll(t *testing.T, c *term, enrollment string) {
 	})
 }
 
-// The terminal method of seed 004, answered yes or no. Accepted
+// The terminal method of the FN72290 write-up, answered yes or no. Accepted
 // certificates live in the running state only: a reload loses them.
 func TestIOSXRTerminalAuthenticate(t *testing.T) {
 	cases := []struct{ enrollment, answer string }{

@@ -113,7 +113,7 @@ type Faults struct {
 	// ExecTimestamp prints IOS XE's `Load for five secs` header before show output.
 	ExecTimestamp bool `yaml:"exec_timestamp"`
 	// SaveConfirm makes IOS XE `write memory` ask `Destination filename
-	// [startup-config]?` as seed 001 shows on IE3x00.
+	// [startup-config]?` as FN72298 shows on IE3x00.
 	SaveConfirm bool `yaml:"save_confirm"`
 	// ErrorReportingPrompt makes the ASA ask about anonymous error reporting
 	// at the first `configure terminal`.

@@ -128,7 +128,7 @@ func xeVersion(sp Spec) string {
 	return b.String()
 }
 
-// xrVersion follows the NCS-5500 / 8000 layout (reference §2.2).
+// xrVersion follows the NCS-5500 / 8000 layout (docs/platforms.md).
 func xrVersion(sp Spec) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nCisco IOS XR Software, Version %s\n", sp.Version)
@@ -153,7 +153,7 @@ func xrInventory(sp Spec) string {
 		sp.Model, sp.Model, sp.Serial, sp.Model)
 }
 
-// asaVersion follows the ISA-3000 / ASAv layout (reference §3.2).
+// asaVersion follows the ISA-3000 / ASAv layout (docs/platforms.md).
 func asaVersion(sp Spec, multi bool) string {
 	var b strings.Builder
 	tag := ""

@@ -10,7 +10,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 )
 
-// ParseCertificates reads `show crypto ca certificates` (reference §3.3:
+// ParseCertificates reads `show crypto ca certificates` (docs/platforms.md:
 // `Certificate Serial Number: 0a01…` in lower case, `Subject Name:` followed
 // by indented `cn=`/`o=`/`c=` lines, `Associated Trustpoints: X`, which sets
 // Store) and `show crypto ca trustpool`, whose layout is assumed identical

@@ -29,7 +29,7 @@ func TestParseCertificatesFixtures(t *testing.T) {
 }
 
 // runningConfig builds `show running-config crypto ca certificate` from real
-// DER, the way ASAv 9.20(2)2 prints it (reference §3.3).
+// DER, the way ASAv 9.20(2)2 prints it (docs/platforms.md).
 func runningConfig(chains map[string]*cert.CA, order ...string) string {
 	var b strings.Builder
 	for _, tp := range order {

@@ -11,7 +11,7 @@ import (
 
 var (
 	// nameRE takes `Trustpoint Name: X` or `Name: X`; the labels are
-	// [unverified] (reference §4.3), so nothing else depends on them.
+	// [unverified] (docs/platforms.md), so nothing else depends on them.
 	nameRE = regexp.MustCompile(`(?i)^\s*(?:Trustpoint )?Name\s*:\s*(\S.*?)\s*$`)
 )
 

@@ -6,7 +6,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 )
 
-// ParseTrustpool reads `show crypto pki trustpool` (reference §1.3), its
+// ParseTrustpool reads `show crypto pki trustpool` (docs/platforms.md), its
 // `verbose` form (adds `Fingerprint SHA1: DF717EAA 4AD94EC9 …`) and `show
 // crypto pki certificates`, which share the block layout. Dates are ignored:
 // they are printed in the device's time zone. Store is "Trustpool: Built-In"

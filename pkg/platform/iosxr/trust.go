@@ -9,7 +9,7 @@ import (
 )
 
 // Line shapes. The certificate lines are those XR prints during `crypto ca
-// authenticate` (seed 004); the group headers are [unverified], so a block
+// authenticate` (the FN72290 write-up); the group headers are [unverified], so a block
 // is also recognised without them.
 var (
 	groupRE   = regexp.MustCompile(`^\s*(Trustpool|Trustpoint)\s*:\s*(\S.*?)\s*$`)
@@ -23,7 +23,7 @@ var (
 )
 
 // ParseTrustpool reads `show crypto ca trustpool` and `show crypto ca
-// certificates` (reference §2.3): per certificate `Serial Number  :
+// certificates` (docs/platforms.md): per certificate `Serial Number  :
 // 0A:01:…`, `Subject:` and `Issued By      :` with the DN on the next line
 // (`CN=…,O=…,C=US`), `SHA1 Fingerprint:` with the hex on the next line.
 // Blocks are grouped under `Trustpool: Built-In|Downloaded` or `Trustpoint

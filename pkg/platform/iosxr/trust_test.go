@@ -25,7 +25,7 @@ func TestParseTrustpoolFixtures(t *testing.T) {
 	}
 }
 
-// TestSeed004Display: the exact display of seed 004, without any heading or
+// TestSeed004Display: the exact display of the FN72290 write-up, without any heading or
 // group, is one certificate matched by fingerprint.
 func TestSeed004Display(t *testing.T) {
 	const display = `  Serial Number  : 0A:01:42:80:00:00:01:45:23:C8:44:B5:00:00:00:02
