@@ -56,7 +56,7 @@ and fingerprint as the device now lists it.`,
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Port, "port", 22, "SSH port")
-	opts.Platform = enumFlag(cmd, "platform", "", platform.Auto, "the platform (auto: detect it)", append([]string{platform.Auto}, env.Registry.CLIIDs()...)...)
+	opts.Platform = enumFlag(cmd, "platform", "", platform.Auto, "the platform (auto: detect it)", append([]string{platform.Auto}, env.Registry.CLINames()...)...)
 	f.StringVar(&opts.Username, "username", "", "login name (default: your user name)")
 	opts.Method = enumFlag(cmd, "method", "", inventory.DefaultImportMethod, "import method", inventory.ImportMethods...)
 	f.BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")

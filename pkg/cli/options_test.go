@@ -22,8 +22,8 @@ func TestOptions(t *testing.T) {
 		{[]string{"plan", "--captures", "nope", "-o", "wide"}, `--output "wide": want table|json|csv`},
 		{[]string{"apply", "-i", "nope.yaml", "--journal", "j", "-o", "csv"}, `--output "csv": want table|json`},
 		{[]string{"report", "j.jsonl", "-o", "xml"}, `--output "xml": want table|json|csv`},
-		{[]string{"fix", "192.0.2.1", "--platform", "cer"}, `--platform "cer": want auto|iosxe|iosxr|asa|fxos`},
-		{[]string{"fix", "192.0.2.1", "--platform", "ios"}, `--platform "ios": want auto|iosxe|iosxr|asa|fxos`},
+		{[]string{"fix", "192.0.2.1", "--platform", "cer"}, `--platform "cer": want auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos`},
+		{[]string{"fix", "192.0.2.1", "--platform", "ios"}, `--platform "ios": want auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos`},
 		{[]string{"fix", "192.0.2.1", "--method", "scp"}, `--method "scp": want auto|url|file|terminal`},
 		{[]string{"fix", "192.0.2.1", "--host-key-policy", "trust"}, `--host-key-policy "trust": want strict|accept-new|insecure`},
 		{[]string{"fix", "192.0.2.1", "--yes", "--method", "file"}, "--method file needs --bundle-file"},
@@ -51,7 +51,7 @@ func TestOptionsHelp(t *testing.T) {
 		"plan":   {"output format: table|json|csv"},
 		"apply":  {"output format: table|json"},
 		"report": {"output format: table|json|csv"},
-		"fix":    {"auto|iosxe|iosxr|asa|fxos", "import method: auto|url|file|terminal", "host keys: strict|accept-new|insecure"},
+		"fix":    {"auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos", "import method: auto|url|file|terminal", "host keys: strict|accept-new|insecure"},
 	} {
 		r := devsimtest.Run(t, cli.Env{}, cmd, "--help")
 		for _, w := range want {

@@ -84,6 +84,18 @@ func (r *Registry) CLIIDs() []string {
 	return ids
 }
 
+// CLINames lists the ids and aliases of the platforms trustfix logs in to,
+// each id followed by its aliases.
+func (r *Registry) CLINames() []string {
+	var names []string
+	for _, s := range r.specs {
+		if s.CLI() {
+			names = append(append(names, s.ID), s.Aliases...)
+		}
+	}
+	return names
+}
+
 // Specs returns the registered Specs in registration order.
 func (r *Registry) Specs() []*Spec { return slices.Clone(r.specs) }
 

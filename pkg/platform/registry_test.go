@@ -43,6 +43,9 @@ func TestDefaultRegistry(t *testing.T) {
 	if got := strings.Join(r.CLIIDs(), "|"); got != "iosxe|iosxr|asa|fxos" {
 		t.Errorf("CLI ids %s", got)
 	}
+	if got := strings.Join(r.CLINames(), "|"); got != "iosxe|ios-xe|iosxr|ios-xr|asa|fxos" {
+		t.Errorf("CLI names %s", got)
+	}
 	for alias, id := range map[string]string{"ios-xe": "iosxe", "ios-xr": "iosxr", "asa": "asa"} {
 		if got, ok := r.Canonical(alias); !ok || got != id {
 			t.Errorf("Canonical(%q) = %q, %v; want %q", alias, got, ok, id)
