@@ -85,7 +85,7 @@ func TestDecide(t *testing.T) {
 		{name: "first blocker wins, with the notes", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"),
 			State: &platform.State{Blockers: []platform.Blocker{multiContext, fipsSHA1}, Notes: []string{"FIPS mode refuses SHA-1-signed CA certificates"}}, CA: cert.QuoVadis()},
 			verdict: record.Unsupported, reason: "fix it by hand in the system context; FIPS mode refuses SHA-1-signed CA certificates"},
-		{name: "a note the reason gives is not repeated", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"),
+		{name: "FIPS and a SHA-1 CA", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"),
 			State: &platform.State{Blockers: []platform.Blocker{fipsSHA1}, Notes: []string{"FIPS mode refuses SHA-1-signed CA certificates"}}, CA: cert.QuoVadis()},
 			verdict: record.Unsupported, reason: "FIPS mode refuses SHA-1-signed CA certificates (QuoVadis Root CA 2 is one)"},
 		{name: "FIPS and IdenTrust (SHA-256)", in: plan.Input{Facts: supported("asa", "9.8(4)10"), Spec: spec("asa"), State: &platform.State{Notes: []string{"FIPS mode is on"}}},
