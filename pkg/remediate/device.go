@@ -121,7 +121,7 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
 		}, session.Options{
 			Profile: prof, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
-			Transcript: w, ReadDelay: r.ReadDelay,
+			Transcript: w, ReadDelay: r.ReadDelay, KnownHosts: &r.knownHosts,
 			OnWarning: func(msg string) { log.Warn(msg) },
 		})
 	}
