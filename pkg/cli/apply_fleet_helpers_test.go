@@ -1,12 +1,11 @@
 package cli_test
 
-// Helpers of the unattended-run tests (issue 5): a devsim lab of real SSH
-// servers with an inventory in the order a test needs, gates (TCP proxies
-// in front of chosen devices that hold the device's output at a chosen
-// point, so "mid-run" is a state, not a moment), and trustfix run as a
-// real subprocess (the binary TestMain builds) with its stderr read line
-// by line. Names start with "fl" so they cannot collide with the other
-// apply tests' helpers in this package.
+// Helpers of the unattended-run tests: a fleet of templates served by a
+// devsimtest lab (its inventory edited: no retries, gates), gates (TCP
+// proxies in front of chosen devices that hold the device's output at a
+// chosen point, so "mid-run" is a state, not a moment), and trustfix run
+// as a real subprocess (the binary TestMain builds) with its stderr read
+// line by line. Names start with "fl" (fleet).
 
 import (
 	"bufio"
@@ -31,11 +30,6 @@ import (
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/record"
 )
-
-// flPoll is how often a wait re-checks a condition. Waits are for states
-// (a gate holding, a record in the journal), bounded by devsimtest.Guard; no test
-// asserts how long anything took.
-const flPoll = 2 * time.Millisecond
 
 // Scenario entries that need the CA, one per platform, and two that
 // already hold it.
