@@ -72,18 +72,6 @@ func (r *Registry) IDs() []string {
 	return ids
 }
 
-// CLIIDs lists the ids of the platforms trustfix logs in to, in
-// registration order.
-func (r *Registry) CLIIDs() []string {
-	var ids []string
-	for _, s := range r.specs {
-		if s.CLI() {
-			ids = append(ids, s.ID)
-		}
-	}
-	return ids
-}
-
 // CLINames lists the ids and aliases of the platforms trustfix logs in to,
 // each id followed by its aliases.
 func (r *Registry) CLINames() []string {

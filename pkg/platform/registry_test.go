@@ -1,10 +1,12 @@
 package platform_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/registry"
 	"github.com/trustfix/trustfix/pkg/record"
@@ -40,9 +42,6 @@ func TestDefaultRegistry(t *testing.T) {
 	if got := strings.Join(r.IDs(), "|"); got != "iosxe|iosxr|asa|fxos|cer|esa|wsa" {
 		t.Errorf("ids %s", got)
 	}
-	if got := strings.Join(r.CLIIDs(), "|"); got != "iosxe|iosxr|asa|fxos" {
-		t.Errorf("CLI ids %s", got)
-	}
 	if got := strings.Join(r.CLINames(), "|"); got != "iosxe|ios-xe|iosxr|ios-xr|asa|fxos" {
 		t.Errorf("CLI names %s", got)
 	}
@@ -57,6 +56,9 @@ func TestDefaultRegistry(t *testing.T) {
 		}
 		if got, ok := r.Detected(s.Detect.Family); !ok || got.ID != s.ID {
 			t.Errorf("%s: platform auto does not find it by its family %q", s.ID, s.Detect.Family)
+		}
+		if _, err := detect.ParseVersionAs(s.Detect.Family, ""); errors.Is(err, detect.ErrUnknownPlatform) {
+			t.Errorf("%s: detect has no show version family %q", s.ID, s.Detect.Family)
 		}
 	}
 }

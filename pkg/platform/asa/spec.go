@@ -1,7 +1,6 @@
 package asa
 
 import (
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
@@ -14,7 +13,6 @@ func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID:      "asa",
 		Session: platform.Session{File: "cisco_asa.yaml", Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
-		Detect:  platform.Detection{Family: detect.ASA},
 		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal},
 		Driver:  Driver{},

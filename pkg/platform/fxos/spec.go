@@ -1,7 +1,6 @@
 package fxos
 
 import (
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
@@ -11,7 +10,6 @@ import (
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID:      "fxos",
-		Detect:  platform.Detection{Family: detect.FXOS},
 		Session: platform.Session{File: "cisco_fxos.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
 		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal},

@@ -1,7 +1,6 @@
 package iosxe
 
 import (
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
@@ -13,7 +12,6 @@ func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxe", Aliases: []string{"ios-xe"},
 		Session: platform.Session{File: "cisco_iosxe.yaml", Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
-		Detect:  platform.Detection{Family: detect.IOSXE},
 		Methods: []platform.Method{
 			{Name: record.MethodURL, Persistent: true},
 			{Name: record.MethodFile, Persistent: true},

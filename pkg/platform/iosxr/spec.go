@@ -1,7 +1,6 @@
 package iosxr
 
 import (
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
@@ -25,7 +24,6 @@ func methods() []platform.Method {
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxr", Aliases: []string{"ios-xr"},
-		Detect:  platform.Detection{Family: detect.IOSXR},
 		Methods: methods(),
 		Auto:    []record.Method{record.MethodFile, record.MethodURL},
 		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
