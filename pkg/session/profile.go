@@ -147,6 +147,10 @@ func lastLine(s string) string {
 // sendPaged runs a command while paging is on, answering each pager
 // prompt with a space, and returns the output without pager residue.
 func (s *Session) sendPaged(cmd string) (string, error) {
+	if err := s.allowed(cmd); err != nil {
+		return "", err
+	}
+	s.sh.begin()
 	more, err := generic.NewCallback(func(d *generic.Driver, _ string) error {
 		return d.Channel.Write([]byte(" "), false)
 	}, opoptions.WithCallbackContainsRe(reMore), opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackResetOutput())
