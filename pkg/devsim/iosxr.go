@@ -373,6 +373,7 @@ func (x *iosxr) authenticate(a []string) error {
 				tp := run.trustpoint(name)
 				tp.certs = append(tp.certs[:0:0], c)
 			})
+			x.write(x.accepted(name)) // [unverified]: nothing by default
 			return nil
 		case "no", "n":
 			return nil

@@ -59,7 +59,7 @@ var wordings = map[string][]Wording{
 	IOSXR: {
 		{Name: WordingDefault, About: "the lab's usual IOS XR wording: a url import prints nothing on success"},
 		{Name: WordingAlt, About: "a url import prints a summary; url, file and authenticate errors reworded; " +
-			"`show crypto ca trustpool` without group headers or rules"},
+			"a line after an accepted certificate; `show crypto ca trustpool` without group headers or rules"},
 		{Name: WordingConfirm, About: "a url import asks `[yes/no]` before adding the certificates to the trustpool"},
 		{Name: WordingUnexpected, About: "a url import asks whether to delete earlier downloads first: " +
 			"yes and no both import, only ^C leaves the device as it was", Stops: []string{"url", "file"}},

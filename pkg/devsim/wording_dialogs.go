@@ -102,6 +102,15 @@ func (x *iosxr) importSummary(n, added int) string {
 	return fmt.Sprintf("%% Trustpool import: %d certificates in the bundle, %d added, %d already present\n", n, added, n-added)
 }
 
+// accepted is what `crypto ca authenticate` prints after yes: nothing by
+// default, a confirmation in the alt wording.
+func (x *iosxr) accepted(name string) string {
+	if !x.worded(WordingAlt) {
+		return ""
+	}
+	return "% CA certificate accepted for trustpoint " + name + "\n"
+}
+
 // showTrustpoolFlat is the alt layout of `show crypto ca trustpool`: no
 // group headers or rules, a numbered heading and the source per block.
 func (x *iosxr) showTrustpoolFlat() error {

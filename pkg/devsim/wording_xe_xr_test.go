@@ -174,6 +174,15 @@ func TestIOSXRWordingAlt(t *testing.T) {
 		t.Fatalf("re-ask: %q", got)
 	}
 	c.cmd("no", xrCore+"#")
+	c.cmd("crypto ca authenticate Trustpool", "on a line by itself\n")
+	for _, l := range pemOf(t, "identrust-commercial-root-ca-1.pem") {
+		c.send(l)
+	}
+	c.send("")
+	c.expect("[yes/no]: ")
+	if got := c.cmd("yes", xrCore+"#"); got != "yes\n% CA certificate accepted for trustpoint Trustpool\n"+xrCore+"#" {
+		t.Fatalf("accepted: %q", got)
+	}
 }
 
 // The confirm variant asks before adding: no cancels, anything else asks
