@@ -51,23 +51,17 @@ func algorithms(legacy bool) ssh.Config {
 	return cfg
 }
 
-func hostKeyAlgorithms(legacy bool) []string {
-	algs := ssh.SupportedAlgorithms().HostKeys
-	if legacy {
-		algs = append(algs, ssh.KeyAlgoRSA)
-	}
-	return algs
-}
-
-func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientConfig, error) {
-	known := t.KnownHosts
-	if known == "" {
-		home, _ := os.UserHomeDir()
-		known = home + "/.ssh/known_hosts"
-	}
-	cb, err := hostKeyCallback(t.HostKeyPolicy, known)
+// clientConfig is the SSH client configuration for user at addr (the
+// device, or the jump host), with the host-key algorithms known_hosts
+// holds for addr.
+func clientConfig(t Target, user, addr string, handshake time.Duration, kh *KnownHosts) (*ssh.ClientConfig, hostKeyCheck, error) {
+	hc, err := kh.check(t.HostKeyPolicy, t.KnownHosts, addr, t.Legacy)
 	if err != nil {
-		return nil, err
+		return nil, hc, err
+	}
+	algs := hc.algorithms
+	if algs == nil && t.Legacy {
+		algs = append(ssh.SupportedAlgorithms().HostKeys, ssh.KeyAlgoRSA)
 	}
 	pw := t.Password
 	return &ssh.ClientConfig{
@@ -84,16 +78,16 @@ func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientCo
 				return ans, nil
 			}),
 		},
-		HostKeyCallback:   cb,
-		HostKeyAlgorithms: hostKeyAlgorithms(t.Legacy),
+		HostKeyCallback:   hc.callback,
+		HostKeyAlgorithms: algs,
 		Timeout:           handshake,
-	}, nil
+	}, hc, nil
 }
 
 // dial connects, bounded by handshake for TCP plus the whole SSH handshake
 // and login: a host that accepts TCP and never speaks SSH fails in time.
-func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.Client, closeAll func(), err error) {
-	cfg, err := clientConfig(t, t.Username, handshake)
+func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (client *ssh.Client, closeAll func(), err error) {
+	cfg, hc, err := clientConfig(t, t.Username, t.addr(), handshake, kh)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -102,7 +96,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 	dctx, cancel := context.WithTimeout(ctx, handshake)
 	defer cancel()
 	if t.JumpHost != "" {
-		jump, err = dialJump(dctx, t, handshake)
+		jump, err = dialJump(dctx, t, handshake, kh)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -117,7 +111,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 		}
 		return nil, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	client, err = handshakeOn(dctx, conn, t.addr(), cfg, handshake)
+	client, err = handshakeOn(dctx, conn, t.addr(), cfg, hc, handshake)
 	if err != nil {
 		conn.Close()
 		if jump != nil {
@@ -133,7 +127,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 	}, nil
 }
 
-func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, limit time.Duration) (*ssh.Client, error) {
+func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, hc hostKeyCheck, limit time.Duration) (*ssh.Client, error) {
 	deadline := time.Now().Add(limit)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -144,6 +138,9 @@ func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.Clien
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	stop()
 	if err != nil {
+		if hc.algorithms != nil && strings.Contains(err.Error(), "no common algorithm for host key") {
+			return nil, errNoKnownAlgorithm(addr, hc)
+		}
 		return nil, classifyHandshake(err)
 	}
 	_ = conn.SetDeadline(time.Time{})
@@ -169,7 +166,7 @@ func classifyHandshake(err error) error {
 
 // dialJump reaches the jump host with the device's credentials (or the
 // user named in jump_host) and, when present, the local SSH agent.
-func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Client, error) {
+func dialJump(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (*ssh.Client, error) {
 	user, hostport := t.Username, t.JumpHost
 	if u, h, ok := strings.Cut(hostport, "@"); ok {
 		user, hostport = u, h
@@ -179,7 +176,7 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Clie
 	}
 	jt := t
 	jt.Legacy = false
-	cfg, err := clientConfig(jt, user, handshake)
+	cfg, hc, err := clientConfig(jt, user, hostport, handshake, kh)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +190,7 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Clie
 	if err != nil {
 		return nil, fmt.Errorf("%w: jump host %s: %v", ErrUnreachable, hostport, err)
 	}
-	c, err := handshakeOn(ctx, conn, hostport, cfg, handshake)
+	c, err := handshakeOn(ctx, conn, hostport, cfg, hc, handshake)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("jump host %s: %w", hostport, err)
