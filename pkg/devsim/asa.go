@@ -342,7 +342,7 @@ func (a *asa) importURL(x []string) error {
 		a.write(a.say(asaURLFailed, u))
 		return nil
 	}
-	proceed, clean, err := a.importQuestion(u, certs)
+	proceed, clean, err := a.importQuestion(u)
 	if err != nil || !proceed {
 		return err
 	}

@@ -66,30 +66,38 @@ func urlHost(u string) string {
 // url import adds anything. proceed false: nothing is imported; clean:
 // drop the downloaded certificates first.
 func (x *iosxr) importQuestion(n int) (proceed, clean bool, err error) {
-	var q string
 	switch {
 	case x.worded(WordingConfirm):
-		q = fmt.Sprintf("Add the %d CA certificates of the bundle to the trustpool? [yes/no]: ", n)
+		return x.importDialog(fmt.Sprintf("Add the %d CA certificates of the bundle to the trustpool? [yes/no]: ", n),
+			"% Trustpool import cancelled\n", x.say(xrYesOrNo))
 	case x.worded(WordingUnexpected):
-		q = "Remove the downloaded certificates from the trustpool before the import? [yes/no]: "
-	default:
-		return true, false, nil
+		return x.importDialog("Remove the downloaded certificates from the trustpool before the import? [yes/no]: ",
+			"", x.say(xrYesOrNo))
 	}
+	return true, false, nil
+}
+
+// importDialog asks q until the answer is yes or no; ^C aborts. With the
+// confirm variant no cancels (printing cancelled); with the unexpected
+// variant yes also cleans first and no imports all the same. reask is
+// printed before asking again.
+func (b *base) importDialog(q, cancelled, reask string) (proceed, clean bool, err error) {
+	unexpected := b.worded(WordingUnexpected)
 	for {
-		ans, ok, err := x.ask(q)
+		ans, ok, err := b.ask(q)
 		if err != nil || !ok {
 			return false, false, err
 		}
-		switch {
-		case ans == "yes" || ans == "y":
-			return true, x.worded(WordingUnexpected), nil
-		case (ans == "no" || ans == "n") && x.worded(WordingConfirm):
-			x.write("% Trustpool import cancelled\n")
-			return false, false, nil
-		case ans == "no" || ans == "n":
-			return true, false, nil
+		switch ans {
+		case "yes", "y":
+			return true, unexpected, nil
+		case "no", "n":
+			if !unexpected {
+				b.write(cancelled)
+			}
+			return unexpected, false, nil
 		}
-		x.write(x.say(xrYesOrNo))
+		b.write(reask)
 	}
 }
 
@@ -152,36 +160,19 @@ func (a *asa) refuseReauth(tp *trustpoint) bool {
 // importQuestion is what the confirm and unexpected variants ask before
 // a url import installs anything. proceed false: nothing is imported;
 // clean: remove every trustpool certificate first.
-func (a *asa) importQuestion(u string, certs []*x509Cert) (proceed, clean bool, err error) {
-	var q string
+func (a *asa) importQuestion(u string) (proceed, clean bool, err error) {
 	switch {
 	case a.worded(WordingConfirm):
 		a.write(fmt.Sprintf("You are about to update the current trusted certificate pool\nwith the %d byte file at %s\n",
 			bundleSize(basename(u)), u))
-		q = "Do you want to continue? (y/n) "
+		return a.importDialog("Do you want to continue? (y/n) ", "Trustpool import cancelled.\n", "")
 	case a.worded(WordingUnexpected):
 		var n int
 		a.dev.with(func(run, _ *config) { n = len(run.pool) })
 		a.write(fmt.Sprintf("WARNING: The trustpool holds %d certificates.\n", n))
-		q = "Remove them before the import? [yes/no]: "
-	default:
-		return true, false, nil
+		return a.importDialog("Remove them before the import? [yes/no]: ", "", "")
 	}
-	for {
-		ans, ok, err := a.ask(q)
-		if err != nil || !ok {
-			return false, false, err
-		}
-		switch {
-		case ans == "yes" || ans == "y":
-			return true, a.worded(WordingUnexpected), nil
-		case (ans == "no" || ans == "n") && a.worded(WordingConfirm):
-			a.write("Trustpool import cancelled.\n")
-			return false, false, nil
-		case ans == "no" || ans == "n":
-			return true, false, nil
-		}
-	}
+	return true, false, nil
 }
 
 // poolCounts are the counters an ASA trustpool import prints.
