@@ -21,7 +21,7 @@ type Device struct {
 	wg    sync.WaitGroup
 
 	mu          sync.Mutex
-	hostKey     ssh.Signer
+	hostKeys    []ssh.Signer // first is the primary
 	running     *config
 	startup     *config
 	files       map[string]bool
@@ -40,14 +40,22 @@ type Device struct {
 
 func newDevice(sp Spec, creds Credentials) (*Device, error) {
 	d := &Device{spec: sp, creds: creds, done: make(chan struct{}), files: map[string]bool{}, live: map[net.Conn]bool{}}
-	var err error
-	if sp.LegacySSH {
-		d.hostKey, err = legacyHostKey(sp.Name)
-	} else {
-		d.hostKey, err = nameHostKey(sp.Name)
+	kinds := sp.HostKeys
+	if len(kinds) == 0 {
+		kinds = []string{KeyEd25519}
 	}
-	if err != nil {
-		return nil, err
+	for _, kind := range kinds {
+		k, err := hostKeyOfKind(sp.Name, kind)
+		if sp.LegacySSH {
+			k, err = legacyHostKey(sp.Name) // an old image has one ssh-rsa key
+		}
+		if err != nil {
+			return nil, fmt.Errorf("devsim: %s: %w", sp.Name, err)
+		}
+		d.hostKeys = append(d.hostKeys, k)
+		if sp.LegacySSH {
+			break
+		}
 	}
 	d.running = initialConfig(&sp)
 	d.startup = d.running.clone()
@@ -135,22 +143,36 @@ func (d *Device) Addr() string { return d.ln.Addr().String() }
 // Port is the device's TCP port.
 func (d *Device) Port() int { return d.ln.Addr().(*net.TCPAddr).Port }
 
-// HostKey is the public host key the device presents.
+// HostKey is the device's primary public host key.
 func (d *Device) HostKey() ssh.PublicKey {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.hostKey.PublicKey()
+	return d.hostKeys[0].PublicKey()
 }
 
-// RotateHostKey replaces the host key, as a re-imaged device would.
-func (d *Device) RotateHostKey() {
-	s, err := freshHostKey(d.spec.LegacySSH)
-	if err != nil {
-		panic("devsim: host key: " + err.Error())
-	}
+// HostKeys are all the public host keys the device serves.
+func (d *Device) HostKeys() []ssh.PublicKey {
 	d.mu.Lock()
-	d.hostKey = s
-	d.mu.Unlock()
+	defer d.mu.Unlock()
+	keys := make([]ssh.PublicKey, len(d.hostKeys))
+	for i, k := range d.hostKeys {
+		keys[i] = k.PublicKey()
+	}
+	return keys
+}
+
+// RotateHostKey replaces every host key with a new one of the same kind,
+// as a re-imaged device would.
+func (d *Device) RotateHostKey() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for i, old := range d.hostKeys {
+		s, err := freshHostKey(old)
+		if err != nil {
+			panic("devsim: host key: " + err.Error())
+		}
+		d.hostKeys[i] = s
+	}
 }
 
 // Reload simulates a reload: running configuration is replaced by startup.

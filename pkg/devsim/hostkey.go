@@ -1,16 +1,51 @@
 package devsim
 
 import (
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"fmt"
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
 )
+
+// Host key kinds a device can serve (Spec.HostKeys).
+const (
+	KeyEd25519 = "ed25519"
+	KeyECDSA   = "ecdsa"
+	KeyRSA     = "rsa"
+)
+
+// hostKeyOfKind derives the device's key of one kind from its name.
+func hostKeyOfKind(name, kind string) (ssh.Signer, error) {
+	switch kind {
+	case KeyEd25519:
+		return nameHostKey(name)
+	case KeyRSA:
+		s, err := legacyHostKey(name)
+		if err != nil {
+			return nil, err
+		}
+		// A modern server signs with SHA-2; ssh-rsa (SHA-1) stays for legacy_ssh.
+		return ssh.NewSignerWithAlgorithms(s.(ssh.AlgorithmSigner), []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256})
+	case KeyECDSA:
+		seed := sha256.Sum256([]byte("trustfix-devsim-ecdsa/" + name))
+		// A 32-byte scalar below the P-256 order: clear the top bit.
+		seed[0] &= 0x7f
+		k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), seed[:])
+		if err != nil {
+			return nil, err
+		}
+		return ssh.NewSignerFromKey(k)
+	}
+	return nil, fmt.Errorf("unknown host key kind %q (want %s, %s or %s)", kind, KeyEd25519, KeyECDSA, KeyRSA)
+}
 
 // Host keys derive from the device name so a restarted lab presents the
 // same keys and known_hosts entries stay valid.
@@ -63,10 +98,24 @@ func legacyHostKey(name string) (ssh.Signer, error) {
 	}
 }
 
-// freshHostKey is a re-imaged device's new key, of the same kind.
-func freshHostKey(legacy bool) (ssh.Signer, error) {
-	if legacy {
+// freshHostKey is a re-imaged device's new key of the same kind as old.
+func freshHostKey(old ssh.Signer) (ssh.Signer, error) {
+	switch old.PublicKey().Type() {
+	case ssh.KeyAlgoRSA:
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, err
+		}
+		s, err := ssh.NewSignerFromKey(k)
+		if err != nil {
+			return nil, err
+		}
+		if as, ok := old.(ssh.MultiAlgorithmSigner); ok {
+			return ssh.NewSignerWithAlgorithms(s.(ssh.AlgorithmSigner), as.Algorithms())
+		}
+		return s, nil
+	case ssh.KeyAlgoECDSA256:
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			return nil, err
 		}

@@ -67,10 +67,18 @@ type Spec struct {
 	// LegacySSH serves only diffie-hellman-group1/14-sha1, ssh-rsa host keys
 	// and aes128-cbc, like an old IOS image.
 	LegacySSH bool `yaml:"legacy_ssh"`
+	// HostKeys are the host key kinds the device serves (ed25519, ecdsa,
+	// rsa), in its order of preference; default one ed25519 key (rsa with
+	// legacy_ssh). A real device often has several: the client then picks
+	// by its own order, unless known_hosts says which it knows.
+	HostKeys []string `yaml:"host_keys"`
 	// BundleFile and ImportMethod pass through to the generated inventory.
 	BundleFile   string `yaml:"bundle_file"`
 	ImportMethod string `yaml:"import_method"`
 	Faults       Faults `yaml:"faults"`
+	// Wording picks how the device words what no public capture confirms
+	// (Wordings lists the variants per platform); "" is the lab's default.
+	Wording string `yaml:"wording"`
 	// Credentials override the lab defaults for this device.
 	Username       string `yaml:"username"`
 	Password       string `yaml:"password"`
@@ -189,11 +197,21 @@ func ParseScenario(name string, b []byte) (*Scenario, error) {
 		default:
 			return nil, fmt.Errorf("%s: devices[%d].platform: unknown %q", name, i, d.Platform)
 		}
+		for j, k := range d.HostKeys {
+			switch k {
+			case KeyEd25519, KeyECDSA, KeyRSA:
+			default:
+				return nil, fmt.Errorf("%s: devices[%d].host_keys[%d]: unknown %q (want %s, %s or %s)", name, i, j, k, KeyEd25519, KeyECDSA, KeyRSA)
+			}
+		}
 		if d.Hostname == "" {
 			d.Hostname = d.Name
 		}
 		if d.Version == "" {
 			return nil, fmt.Errorf("%s: devices[%d].version: missing", name, i)
+		}
+		if err := checkWording(d.Platform, d.Wording); err != nil {
+			return nil, fmt.Errorf("%s: devices[%d].wording: %w", name, i, err)
 		}
 	}
 	return &s, nil

@@ -81,8 +81,9 @@ func (d *Device) serverConfig(failed *bool) *ssh.ServerConfig {
 		MaxAuthTries:   3,
 	}
 	d.mu.Lock()
-	key := d.hostKey
+	keys := append([]ssh.Signer(nil), d.hostKeys...)
 	d.mu.Unlock()
+	key := keys[0]
 	if d.spec.LegacySSH {
 		// An old image: SHA-1 key exchange, ssh-rsa host key, CBC ciphers only.
 		cfg.KeyExchanges = []string{ssh.InsecureKeyExchangeDH14SHA1, ssh.InsecureKeyExchangeDH1SHA1}
@@ -91,8 +92,12 @@ func (d *Device) serverConfig(failed *bool) *ssh.ServerConfig {
 		if s, err := ssh.NewSignerWithAlgorithms(key.(ssh.AlgorithmSigner), []string{ssh.KeyAlgoRSA}); err == nil {
 			key = s
 		}
+		cfg.AddHostKey(key)
+		return cfg
 	}
-	cfg.AddHostKey(key)
+	for _, k := range keys {
+		cfg.AddHostKey(k)
+	}
 	return cfg
 }
 

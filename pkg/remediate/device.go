@@ -121,7 +121,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
 		}, session.Options{
 			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
-			Transcript: w, ReadDelay: r.ReadDelay,
+			Transcript: w, ReadDelay: r.ReadDelay, KnownHosts: &r.knownHosts,
 			OnWarning: func(msg string) { log.Warn(deviceText(red, msg)) },
 		})
 	}

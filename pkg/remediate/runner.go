@@ -61,6 +61,10 @@ type Runner struct {
 	// Interrupted says a previous run stopped while changing this device:
 	// if it is now compliant, the save that run never reached is done.
 	Interrupted func(name string) bool
+
+	// knownHosts is shared by every device of the run: known_hosts is
+	// parsed once, and accept-new appends are serialised.
+	knownHosts session.KnownHosts
 }
 
 // Attempt is one try at one device.

@@ -51,23 +51,17 @@ func algorithms(legacy bool) ssh.Config {
 	return cfg
 }
 
-func hostKeyAlgorithms(legacy bool) []string {
-	algs := ssh.SupportedAlgorithms().HostKeys
-	if legacy {
-		algs = append(algs, ssh.KeyAlgoRSA)
-	}
-	return algs
-}
-
-func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientConfig, error) {
-	known := t.KnownHosts
-	if known == "" {
-		home, _ := os.UserHomeDir()
-		known = home + "/.ssh/known_hosts"
-	}
-	cb, err := hostKeyCallback(t.HostKeyPolicy, known)
+// clientConfig is the SSH client configuration for user at addr (the
+// device, or the jump host), with the host-key algorithms known_hosts
+// holds for addr.
+func clientConfig(t Target, user, addr string, handshake time.Duration, kh *KnownHosts) (*ssh.ClientConfig, hostKeyCheck, error) {
+	hc, err := kh.check(t.HostKeyPolicy, t.KnownHosts, addr, t.Legacy)
 	if err != nil {
-		return nil, err
+		return nil, hc, err
+	}
+	algs := hc.algorithms
+	if algs == nil && t.Legacy {
+		algs = append(ssh.SupportedAlgorithms().HostKeys, ssh.KeyAlgoRSA)
 	}
 	pw := t.Password
 	return &ssh.ClientConfig{
@@ -84,10 +78,10 @@ func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientCo
 				return ans, nil
 			}),
 		},
-		HostKeyCallback:   cb,
-		HostKeyAlgorithms: hostKeyAlgorithms(t.Legacy),
+		HostKeyCallback:   hc.callback,
+		HostKeyAlgorithms: algs,
 		Timeout:           handshake,
-	}, nil
+	}, hc, nil
 }
 
 // dial connects, bounded by handshake for TCP plus the whole SSH handshake
@@ -95,8 +89,8 @@ func clientConfig(t Target, user string, handshake time.Duration) (*ssh.ClientCo
 // speaks SSH fails in time. Every stage is interrupted by closing its
 // connection when the bound or ctx ends: a tunnelled connection has no
 // SetDeadline.
-func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.Client, closeAll func(), err error) {
-	cfg, err := clientConfig(t, t.Username, handshake)
+func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (client *ssh.Client, closeAll func(), err error) {
+	cfg, hc, err := clientConfig(t, t.Username, t.addr(), handshake, kh)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -105,7 +99,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 	dctx, cancel := context.WithTimeout(ctx, handshake)
 	defer cancel()
 	if t.JumpHost != "" {
-		jump, err = dialJump(dctx, t, handshake)
+		jump, err = dialJump(dctx, t, handshake, kh)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -126,7 +120,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 		}
 		return nil, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	client, err = handshakeOn(dctx, conn, t.addr(), cfg)
+	client, err = handshakeOn(dctx, conn, t.addr(), cfg, hc)
 	if err != nil {
 		conn.Close()
 		if jump != nil {
@@ -144,7 +138,7 @@ func dial(ctx context.Context, t Target, handshake time.Duration) (client *ssh.C
 
 // handshakeOn runs the SSH handshake and login on conn; when ctx ends
 // first, conn is closed under it.
-func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig) (*ssh.Client, error) {
+func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, hc hostKeyCheck) (*ssh.Client, error) {
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
 	if !stop() {
@@ -154,6 +148,9 @@ func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.Clien
 		return nil, stageEnded(ctx, "SSH handshake")
 	}
 	if err != nil {
+		if hc.algorithms != nil && strings.Contains(err.Error(), "no common algorithm for host key") {
+			return nil, errNoKnownAlgorithm(addr, hc)
+		}
 		return nil, classifyHandshake(err)
 	}
 	return ssh.NewClient(c, chans, reqs), nil
@@ -197,7 +194,7 @@ func classifyHandshake(err error) error {
 
 // dialJump reaches the jump host with the device's credentials (or the
 // user named in jump_host) and, when present, the local SSH agent.
-func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Client, error) {
+func dialJump(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (*ssh.Client, error) {
 	user, hostport := t.Username, t.JumpHost
 	if u, h, ok := strings.Cut(hostport, "@"); ok {
 		user, hostport = u, h
@@ -207,7 +204,7 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Clie
 	}
 	jt := t
 	jt.Legacy = false
-	cfg, err := clientConfig(jt, user, handshake)
+	cfg, hc, err := clientConfig(jt, user, hostport, handshake, kh)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +227,7 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration) (*ssh.Clie
 		}
 		return nil, fmt.Errorf("%w: jump host %s: %v", ErrUnreachable, hostport, err)
 	}
-	c, err := handshakeOn(ctx, conn, hostport, cfg)
+	c, err := handshakeOn(ctx, conn, hostport, cfg, hc)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("jump host %s: %w", hostport, err)

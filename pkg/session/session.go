@@ -45,6 +45,9 @@ type Options struct {
 	Transcript io.Writer
 	// OnWarning receives operator-relevant notes (e.g. paging fallback).
 	OnWarning func(string)
+	// KnownHosts is the run's known_hosts reader, shared by its sessions
+	// (nil: one for this session alone).
+	KnownHosts *KnownHosts
 	// ReadOnly refuses every command line that is not on the platform's
 	// read-only list (show, dir, terminal settings, scope navigation):
 	// `plan` cannot change a device.
@@ -116,7 +119,10 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	if !opt.Deadline.IsZero() && time.Until(opt.Deadline) < opt.Handshake {
 		opt.Handshake = max(time.Until(opt.Deadline), time.Millisecond)
 	}
-	client, closeAll, err := dial(ctx, t, opt.Handshake)
+	if opt.KnownHosts == nil {
+		opt.KnownHosts = &KnownHosts{}
+	}
+	client, closeAll, err := dial(ctx, t, opt.Handshake, opt.KnownHosts)
 	if err != nil {
 		cancel()
 		if !opt.Deadline.IsZero() && !time.Now().Before(opt.Deadline) && errors.Is(err, ErrUnreachable) {
