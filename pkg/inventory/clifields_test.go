@@ -78,3 +78,22 @@ func TestSafeValuesAccepted(t *testing.T) {
 		t.Errorf("a plain name refused: %s", msg)
 	}
 }
+
+// The enable password is typed at the device: a newline in it would be a
+// second command. It is refused, from a variable or the file, unshown.
+func TestEnablePasswordOneLine(t *testing.T) {
+	env := func(k string) (string, bool) {
+		return map[string]string{"P": "login", "E": "s3cret\nwrite memory"}[k], true
+	}
+	for _, field := range []string{"enable_password_env: E", `enable_password: "s3cret\nwrite memory"`} {
+		in := "devices:\n  - name: r1\n    host: h\n    username: u\n    password_env: P\n    " + field + "\n"
+		_, err := Parse("inv.yaml", []byte(in), env)
+		if err == nil || !strings.Contains(err.Error(), "inv.yaml:6: devices[0].enable_password") || !strings.Contains(err.Error(), "control character") {
+			t.Errorf("%s: %v", field, err)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+}

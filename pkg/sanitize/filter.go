@@ -42,13 +42,29 @@ type filter struct {
 	c2  bool // in a string, the last byte was 0xC2 (C1 ST is C2 9C)
 }
 
-// feed appends the safe part of p to dst.
+// feed appends the safe part of p to dst. Runs of plain text (printable
+// ASCII, newline, tab) in the ground state are copied whole: that is
+// nearly all of what a device sends.
 func (f *filter) feed(dst, p []byte) []byte {
-	for _, b := range p {
-		dst = f.byte(dst, b)
+	for i := 0; i < len(p); {
+		if f.st == ground && f.un == 0 {
+			j := i
+			for j < len(p) && plain(p[j]) {
+				j++
+			}
+			dst = append(dst, p[i:j]...)
+			if i = j; i == len(p) {
+				break
+			}
+		}
+		dst = f.byte(dst, p[i])
+		i++
 	}
 	return dst
 }
+
+// plain reports a byte that passes unchanged in the ground state.
+func plain(b byte) bool { return (b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t' }
 
 // end flushes an incomplete UTF-8 sequence as U+FFFD; an unfinished control
 // sequence is dropped.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
+	"github.com/trustfix/trustfix/pkg/secret"
 )
 
 // hangGuard turns a hang into a failure; it is never a claim about speed.
@@ -301,6 +302,26 @@ func TestCommandsAreOneLine(t *testing.T) {
 	for _, cmd := range []string{"run cp /harddisk:/ios.p7b /tmp\nrun rm -rf /", "show version\x1b[A", "show\x00version", "show\u0085version"} {
 		if _, err := s.Send(cmd); !errors.Is(err, ErrCommand) {
 			t.Errorf("%q: %v, want ErrCommand", cmd, err)
+		}
+	}
+}
+
+// An enable password with a newline is never typed: the rest would be a
+// second command at the device's prompt.
+func TestEnablePasswordIsOneLine(t *testing.T) {
+	t.Parallel()
+	l := lab(t, "asa-edge-1")
+	d := l.Devices()[0]
+	tg := target(t, d)
+	tg.EnablePassword = secret.New(labEnable + "\nwrite memory")
+	if _, err := open(t, context.Background(), tg, Options{Platform: "asa"}); !errors.Is(err, ErrAuth) {
+		t.Fatalf("want ErrAuth, got %v", err)
+	}
+	for _, s := range d.State().Sessions {
+		for _, line := range s.Lines {
+			if strings.Contains(line.Text, "write") {
+				t.Errorf("the device received %q", line.Text)
+			}
 		}
 	}
 }

@@ -111,6 +111,10 @@ func (s *Session) enable() error {
 		s.backOutOfPassword()
 		return fmt.Errorf("%w: the device asks for an enable password and none is set (enable_password_env)", ErrAuth)
 	}
+	if !printable(pw.Reveal()) { // a newline would type a second line
+		s.backOutOfPassword()
+		return fmt.Errorf("%w: the enable password holds a control character; not sent", ErrAuth)
+	}
 	if err := s.write(pw.Reveal() + "\n"); err != nil {
 		return err
 	}
