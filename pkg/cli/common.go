@@ -16,6 +16,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
 // fleetFlags are shared by plan and apply.
@@ -94,7 +95,9 @@ func newLogger(w io.Writer, terminal bool) *zap.Logger {
 	}
 	// Devices log from their own goroutines: one lock around the stream,
 	// or concurrent entries race (and a bytes.Buffer in tests corrupts).
-	return zap.New(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(w)), level))
+	// Every message and string field is escaped: device text must not
+	// reach a terminal raw (the console encoder prints strings as they are).
+	return zap.New(sanitize.ZapCore(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(w)), level)))
 }
 
 // newRunner is the one place a remediate.Runner is built: what every

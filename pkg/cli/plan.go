@@ -52,6 +52,9 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkFDs(opts.Concurrency, devs, false); err != nil {
+		return err
+	}
 	runner := newRunner(env, ca, nil)
 	prog := newProgress(env, "plan", len(devs))
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{

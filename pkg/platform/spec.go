@@ -57,11 +57,22 @@ type Session struct {
 	Paging string
 	// Extra are terminal settings (width, timestamps); a refusal is ignored.
 	Extra []string
+	// ReadOnly lists every command line a read-only session (plan) may
+	// send: ReadShow, ReadDir and the platform's own (enable, the paging
+	// command, Extra), as patterns matched whole; none means show only.
+	ReadOnly []string
 }
+
+// The read-only lines most platforms allow (pkg/session).
+const (
+	ReadShow = session.CmdShow // show and plain words
+	ReadDir  = session.CmdDir  // dir of a file system, optionally a path
+)
 
 // Profile is the platform's session profile, for session.Open and Use.
 func (s *Spec) Profile() *session.Profile {
-	return &session.Profile{Platform: s.ID, Definition: s.Session.Definition, Enable: s.Session.Enable, Paging: s.Session.Paging, Extra: s.Session.Extra}
+	return &session.Profile{Platform: s.ID, Definition: s.Session.Definition, Enable: s.Session.Enable, Paging: s.Session.Paging,
+		Extra: s.Session.Extra, ReadOnly: s.Session.ReadOnly}
 }
 
 // Detection is how `show version` identifies a platform.

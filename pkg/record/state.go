@@ -26,6 +26,9 @@ type Attempt struct {
 	// Retryable: it failed before anything on the device could change, for
 	// a reason a new try may not meet (unreachable, dropped, timed out).
 	Retryable bool
+	// Local: it failed because this machine ran out of a resource (open
+	// files): not the device's fault; the fleet stops launching.
+	Local bool
 }
 
 // Done reports whether the device needs nothing more: its last attempt left

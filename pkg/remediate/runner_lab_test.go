@@ -15,13 +15,22 @@ import (
 	"github.com/trustfix/trustfix/pkg/remediate"
 )
 
-// startXE serves one IOS XE device that needs the CA and returns it as the
-// lab's inventory describes it.
+// oneXE is one IOS XE device that needs the CA.
+const oneXE = `devices:
+  - {name: xe1, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true}
+`
+
+// startXE serves oneXE and returns its device as the lab's inventory
+// describes it.
 func startXE(t *testing.T) (*devsimtest.Lab, *devsim.Device, inventory.Device) {
 	t.Helper()
-	lab := devsimtest.Start(t, devsimtest.Scenario(t, `devices:
-  - {name: xe1, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true}
-`), devsimtest.Options{})
+	return startScenarioXE(t, oneXE)
+}
+
+// startScenarioXE is startXE for a variant of oneXE's scenario.
+func startScenarioXE(t *testing.T, scenario string) (*devsimtest.Lab, *devsim.Device, inventory.Device) {
+	t.Helper()
+	lab := devsimtest.Start(t, devsimtest.Scenario(t, scenario), devsimtest.Options{})
 	return lab, lab.Device("xe1"), lab.InventoryDevice(t, "xe1")
 }
 

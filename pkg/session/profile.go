@@ -26,6 +26,10 @@ type Profile struct {
 	// Extra are terminal settings (width, timestamps): nice to have, a
 	// refusal is ignored.
 	Extra []string
+	// ReadOnly are the command lines a read-only session may send on the
+	// platform, as patterns matched whole (CmdShow, CmdDir, the profile's
+	// own settings); none means show only.
+	ReadOnly []string
 }
 
 var (
@@ -54,6 +58,7 @@ func (s *Session) Use(prof Profile) error {
 		s.drv.UpdatePrivileges()
 		s.drv.CurrentPriv = ""
 		s.platform = prof.Platform
+		s.readOnly = readOnlyRE(prof.ReadOnly)
 	}
 	if prof.Enable && strings.HasSuffix(strings.TrimSpace(s.prompt), ">") {
 		if err := s.enable(); err != nil {
@@ -114,6 +119,10 @@ func (s *Session) enable() error {
 		s.backOutOfPassword()
 		return fmt.Errorf("%w: the device asks for an enable password and none is set (enable_password_env)", ErrAuth)
 	}
+	if !printable(pw.Reveal()) { // a newline would type a second line
+		s.backOutOfPassword()
+		return fmt.Errorf("%w: the enable password holds a control character; not sent", ErrAuth)
+	}
 	if err := s.write(pw.Reveal() + "\n"); err != nil {
 		return err
 	}
@@ -150,6 +159,10 @@ func lastLine(s string) string {
 // sendPaged runs a command while paging is on, answering each pager
 // prompt with a space, and returns the output without pager residue.
 func (s *Session) sendPaged(cmd string) (string, error) {
+	if err := s.allowed(cmd); err != nil {
+		return "", err
+	}
+	s.sh.begin()
 	more, err := generic.NewCallback(func(d *generic.Driver, _ string) error {
 		return d.Channel.Write([]byte(" "), false)
 	}, opoptions.WithCallbackContainsRe(reMore), opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackResetOutput())

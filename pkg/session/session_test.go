@@ -25,10 +25,14 @@ var (
 func profile(t *testing.T, id string) *Profile {
 	t.Helper()
 	p := map[string]Profile{
-		"iosxe": {Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
-		"iosxr": {Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
-		"asa":   {Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
-		"fxos":  {Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		"iosxe": {Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"},
+			ReadOnly: []string{CmdShow, CmdDir, `enable`, `terminal (?:length|width) \d{1,3}`, `terminal no monitor`}},
+		"iosxr": {Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"},
+			ReadOnly: []string{CmdShow, CmdDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`}},
+		"asa": {Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"},
+			ReadOnly: []string{CmdShow, CmdDir, `enable`, `terminal pager \d{1,3}`, `terminal width \d{1,3}`}},
+		"fxos": {Paging: "terminal length 0", Extra: []string{"terminal width 511"},
+			ReadOnly: []string{CmdShow, `scope security`, `top`, `up`, `terminal (?:length|width) \d{1,3}`}},
 	}[id]
 	def, err := platforms.Definition("cisco_" + id + ".yaml")
 	if err != nil {

@@ -11,8 +11,9 @@ import (
 // reports as blockers.
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
-		ID:      "asa",
-		Session: platform.Session{File: "cisco_asa.yaml", Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"}},
+		ID: "asa",
+		Session: platform.Session{File: "cisco_asa.yaml", Enable: true, Paging: "terminal pager 0", Extra: []string{"terminal width 511"},
+			ReadOnly: []string{platform.ReadShow, platform.ReadDir, `enable`, `terminal pager \d{1,3}`, `terminal width \d{1,3}`}},
 		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal},
 		Driver:  Driver{},

@@ -11,7 +11,8 @@ import (
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxe", Aliases: []string{"ios-xe"},
-		Session: platform.Session{File: "cisco_iosxe.yaml", Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"}},
+		Session: platform.Session{File: "cisco_iosxe.yaml", Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"},
+			ReadOnly: []string{platform.ReadShow, platform.ReadDir, `enable`, `terminal (?:length|width) \d{1,3}`, `terminal no monitor`}},
 		Methods: []platform.Method{
 			{Name: record.MethodURL, Persistent: true},
 			{Name: record.MethodFile, Persistent: true},

@@ -26,7 +26,8 @@ func Register(r *platform.Registry) error {
 		ID: "iosxr", Aliases: []string{"ios-xr"},
 		Methods: methods(),
 		Auto:    []record.Method{record.MethodFile, record.MethodURL},
-		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"}},
-		Driver:  Driver{},
+		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"},
+			ReadOnly: []string{platform.ReadShow, platform.ReadDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`}},
+		Driver: Driver{},
 	})
 }

@@ -83,7 +83,7 @@ func register(t *testing.T, r *platform.Registry) {
 	err = r.Register(platform.Spec{
 		ID:       "toyxe",
 		Aliases:  []string{"toy"},
-		Session:  platform.Session{Definition: def, Enable: true, Paging: "terminal length 0"},
+		Session:  platform.Session{Definition: def, Enable: true, Paging: "terminal length 0", ReadOnly: []string{platform.ReadShow, `enable`, `terminal length 0`}},
 		Detect:   platform.Detection{Family: detect.IOSXE, NamedOnly: true},
 		Methods:  []platform.Method{{Name: record.MethodTerminal, Persistent: true, Note: "the toy's own sequence"}},
 		Auto:     []record.Method{record.MethodTerminal},
