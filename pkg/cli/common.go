@@ -13,6 +13,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/inventory/formats"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 )
@@ -28,7 +29,7 @@ type fleetFlags struct {
 
 func (f *fleetFlags) bind(cmd *cobra.Command, outputs string) {
 	fl := cmd.Flags()
-	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory file (YAML; see inventory.example.yaml)")
+	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory: trustfix YAML (see inventory.example.yaml), Ansible (INI/YAML file, directory, --list JSON; - reads it from stdin) or Nornir SimpleInventory")
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
 	fl.StringVarP(&f.Output, "output", "o", "table", "output format: "+outputs)
 	fl.IntVarP(&f.Concurrency, "concurrency", "c", 20, "devices at once (AAA servers and vty lines are limited)")
@@ -47,7 +48,7 @@ func loadFleet(env *Env, f fleetFlags, outputs ...string) (*inventory.Inventory,
 	if f.Concurrency < 1 {
 		return nil, nil, nil, inputErrf("--concurrency: must be at least 1")
 	}
-	inv, err := inventory.Load(f.Inventory, env.LookupEnv)
+	inv, _, err := formats.Load(f.Inventory, env.In, env.LookupEnv)
 	if err != nil {
 		return nil, nil, nil, inputErr(err)
 	}

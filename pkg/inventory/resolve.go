@@ -21,7 +21,7 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 		p.add(l.line, l.path+".name", "missing")
 	} else if e.ok {
 		if first, dup := names[e.v.s]; dup {
-			p.add(e.line, e.path, "duplicate name %s (first at line %d)", quote(e.v.s), first)
+			p.add(e.line, e.path, "duplicate name %s (first at %s)", quote(e.v.s), p.at(first))
 		} else {
 			names[e.v.s] = e.line
 		}
@@ -48,6 +48,10 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 		}
 	}
 	d.KnownHosts = p.filePath(d.KnownHosts)
+	d.IdentityFile = p.filePath(d.IdentityFile)
+	if d.SSHConfig != "none" {
+		d.SSHConfig = p.filePath(d.SSHConfig)
+	}
 	for _, key := range []string{"host", "username"} {
 		if m[key] == nil {
 			p.add(l.line, l.path+"."+key, "missing")
@@ -55,8 +59,14 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 	}
 	d.Password = p.password(m, "password", l, true)
 	d.EnablePassword = p.password(m, "enable_password", l, false)
+	if e := m["password_env"]; e != nil && e.ok {
+		d.PasswordEnv = e.v.s
+	}
+	if e := m["enable_password_env"]; e != nil && e.ok {
+		d.EnablePasswordEnv = e.v.s
+	}
 	if e := m["import_method"]; e != nil && e.ok && e.v.s == "file" && m["bundle_file"] == nil {
-		p.add(l.line, l.path+".bundle_file", "missing (import_method file, set at line %d, needs it)", e.line)
+		p.add(l.line, l.path+".bundle_file", "missing (import_method file, set at %s, needs it)", p.at(e.line))
 	}
 	return d, len(p.errs) == errs
 }
