@@ -11,6 +11,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/inventory/formats"
+	"github.com/trustfix/trustfix/pkg/secret"
 )
 
 // InventoryShowOptions are the flags of `trustfix inventory show`.
@@ -122,6 +123,15 @@ func runInventoryShow(env *Env, opts InventoryShowOptions) error {
 	devs, err := inv.Limit(opts.Limit)
 	if err != nil {
 		return inputErr(err)
+	}
+	for i := range devs {
+		// Password variables were not read (ReviewEnv): show their names only.
+		if devs[i].PasswordEnv != "" {
+			devs[i].Password = secret.Secret{}
+		}
+		if devs[i].EnablePasswordEnv != "" {
+			devs[i].EnablePassword = secret.Secret{}
+		}
 	}
 	if opts.Output == "json" {
 		enc := json.NewEncoder(env.Out)

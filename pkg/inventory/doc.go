@@ -197,3 +197,33 @@ func ListNames(names []string) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:5], ", "), len(names)-5)
 }
+
+// Aggregate folds notes that say the same about the same variable of the
+// same file for several owners (a flattened --list JSON repeats a group's
+// variable on every host) into one: the first, naming the others.
+func Aggregate(notes []Problem) []Problem {
+	type key struct{ file, variable, msg string }
+	var order []key
+	byKey := map[key][]Problem{}
+	for _, n := range notes {
+		k := key{n.Pos.File, n.Pos.Var, n.Msg}
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], n)
+	}
+	var out []Problem
+	for _, k := range order {
+		ns := byKey[k]
+		first := ns[0]
+		if len(ns) > 1 {
+			var owners []string
+			for _, n := range ns[1:] {
+				owners = append(owners, n.Pos.Owner)
+			}
+			first.Msg += fmt.Sprintf(" (likewise on %s)", ListNames(owners))
+		}
+		out = append(out, first)
+	}
+	return out
+}

@@ -41,6 +41,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 	}
 
 	var errs []*inventory.Error
+	var notes, flattened []inventory.Problem
 	noted := map[inventory.Pos]bool{}
 	skipped := map[string][]string{}
 	var reasons []string
@@ -61,10 +62,14 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 		for _, n := range want.notes {
 			if !noted[n.Pos] {
 				noted[n.Pos] = true
-				doc.Warnings = append(doc.Warnings, n)
+				notes = append(notes, n)
 			}
 		}
-		dev := inventory.DocDevice{Level: inventory.Level{Name: h.name, Pos: h.pos, Fields: mapVars(h.vars.combine(h.dirVars), false).fields}}
+		own := mapVars(h.vars.combine(h.dirVars), false).fields
+		if kind == inventory.KindAnsibleJSON {
+			own = m.flattenedGroupOnly(own, &flattened)
+		}
+		dev := inventory.DocDevice{Level: inventory.Level{Name: h.name, Pos: h.pos, Fields: own}}
 		chain := []*inventory.Level{&doc.Defaults}
 		for _, g := range sortedGroups(h) {
 			used[g] = true
@@ -83,6 +88,8 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 			doc.Groups = append(doc.Groups, *levelOf(g))
 		}
 	}
+	doc.Warnings = append(doc.Warnings, inventory.Aggregate(notes)...)
+	doc.Warnings = append(doc.Warnings, inventory.Aggregate(flattened)...)
 	for _, why := range reasons {
 		hosts := skipped[why]
 		doc.Warnings = append(doc.Warnings, inventory.Problem{Pos: inventory.Pos{File: path},
@@ -116,4 +123,19 @@ func firstError(errs []*inventory.Error, files []string) error {
 		return errs[i].Line < errs[j].Line
 	})
 	return errs[0]
+}
+
+// flattenedGroupOnly drops group-only fields (max_sessions) from a host of
+// `ansible-inventory --list` JSON: it copies every group variable onto each
+// host, so which group set the limit is lost. `--list --export` keeps
+// group variables on their groups.
+func (m *model) flattenedGroupOnly(fields []inventory.Field, notes *[]inventory.Problem) []inventory.Field {
+	return slices.DeleteFunc(fields, func(f inventory.Field) bool {
+		if f.Key != "max_sessions" {
+			return false
+		}
+		*notes = append(*notes, inventory.Problem{Pos: f.Value.Pos,
+			Msg: "ignored: a group's limit, but --list JSON copies group variables onto every host; make the JSON with `ansible-inventory --list --export` to keep it"})
+		return true
+	})
 }

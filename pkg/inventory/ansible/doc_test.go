@@ -41,6 +41,9 @@ func resolved(doc *inventory.Doc) map[string]map[string]string {
 				m[f.Key] = f.Value.Node.Value
 			}
 		}
+		// A group's limit does not survive --list, which copies group
+		// variables onto hosts (--list --export keeps it; see formats tests).
+		delete(m, "max_sessions")
 		m["groups"] = strings.Join(slices.Sorted(slices.Values(d.Groups)), ",")
 		out[d.Name] = m
 	}

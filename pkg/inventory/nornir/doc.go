@@ -186,6 +186,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 	}
 	used := map[string]bool{}
 	noted := map[inventory.Pos]bool{}
+	var ignoredPasswords []inventory.Problem
 	skipped := map[string][]string{}
 	var reasons []string
 	for _, h := range in.hosts {
@@ -202,7 +203,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 		for _, n := range notes {
 			if !noted[n.Pos] {
 				noted[n.Pos] = true
-				doc.Warnings = append(doc.Warnings, n)
+				ignoredPasswords = append(ignoredPasswords, n)
 			}
 		}
 		dev := inventory.DocDevice{Level: inventory.Level{Name: h.name, Pos: h.pos, Fields: h.own()}}
@@ -225,6 +226,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 			doc.Groups = append(doc.Groups, *levels[name])
 		}
 	}
+	doc.Warnings = append(doc.Warnings, inventory.Aggregate(ignoredPasswords)...)
 	for _, why := range reasons {
 		hosts := skipped[why]
 		doc.Warnings = append(doc.Warnings, inventory.Problem{Pos: inventory.Pos{File: path},

@@ -8,6 +8,8 @@
 #
 #   ansible-inventory -i SOURCE --list
 #
+# and, for precedence/ only, `ansible-inventory -i precedence --list --export`
+# (precedence.export.json),
 # from an empty directory with an empty HOME (no ansible.cfg, no
 # playbook-adjacent group_vars/), and writes SOURCE.list.json beside it.
 # CI does not run this: the outputs are committed and the Go tests compare
@@ -23,3 +25,6 @@ for src in $(cd "$here" && cat sources.txt); do
 	ansible-inventory -i "$here/$src" --list > "$here/$src.list.json"
 	echo "$src.list.json"
 done
+# --export keeps group variables on their groups (a group's trustfix_max_sessions survives).
+ansible-inventory -i "$here/precedence" --list --export > "$here/precedence.export.json"
+echo precedence.export.json

@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/trustfix/trustfix/pkg/devsim"
+)
+
+// ansibleHostVar returns an edit of the lab's Ansible inventory that adds
+// variables to one host (written "        NAME:" under its group's hosts).
+func ansibleHostVar(name string, lines ...string) func(string) string {
+	return func(inv string) string {
+		head := "        " + name + ":\n"
+		if !strings.Contains(inv, head) {
+			panic("Ansible inventory has no host " + name)
+		}
+		var add strings.Builder
+		for _, l := range lines {
+			add.WriteString("          " + l + "\n")
+		}
+		return strings.Replace(inv, head, head+add.String(), 1)
+	}
+}
+
+// planRecords is `plan -o json`'s devices by name, without the times.
+func planRecords(t *testing.T, stdout string) map[string]map[string]any {
+	t.Helper()
+	var doc struct {
+		Devices []map[string]any `json:"devices"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("plan JSON: %v\n%s", err, stdout)
+	}
+	out := map[string]map[string]any{}
+	for _, d := range doc.Devices {
+		delete(d, "started")
+		delete(d, "finished")
+		out[d["name"].(string)] = d
+	}
+	return out
+}
+
+// TestPlanAnsibleFormOfTheLab plans the default lab three times: from its
+// trustfix inventory, from the same devices described as an Ansible
+// inventory, and from what `inventory convert` makes of that Ansible
+// inventory. Every device's record must be the same.
+func TestPlanAnsibleFormOfTheLab(t *testing.T) {
+	t.Parallel()
+	pl := startPlanLab(t, devsim.DefaultScenario(), 0, deviceFields("c9200-dark-06", "timeout: 2s", "retries: 0"))
+	ansible := string(pl.AnsibleInventory(devsim.InventoryOptions{KnownHosts: pl.known, Timeout: "30s"}))
+	ansible = ansibleHostVar("c9200-dark-06", "trustfix_timeout: 2s", "trustfix_retries: 0")(ansible)
+	ansiblePath := filepath.Join(pl.dir, "lab-ansible.yml")
+	if err := os.WriteFile(ansiblePath, []byte(ansible), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	own := invoke(t, nil, "plan", "-i", pl.inv, "-o", "json")
+	viaAnsible := invoke(t, nil, "plan", "-i", ansiblePath, "-o", "json")
+	conv := invoke(t, nil, "inventory", "convert", ansiblePath)
+	if conv.code != 0 {
+		t.Fatalf("convert: exit %d: %s", conv.code, conv.stderr)
+	}
+	convertedPath := filepath.Join(pl.dir, "converted.yaml")
+	if err := os.WriteFile(convertedPath, []byte(conv.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	viaConverted := invoke(t, nil, "plan", "-i", convertedPath, "-o", "json")
+
+	want := planRecords(t, own.stdout)
+	if len(want) != len(defaultLab) {
+		t.Fatalf("own inventory: %d devices, want %d", len(want), len(defaultLab))
+	}
+	for label, run := range map[string]planRun{"ansible": viaAnsible, "converted": viaConverted} {
+		if run.code != own.code {
+			t.Errorf("%s: exit %d, own inventory %d\n%s", label, run.code, own.code, run.stderr)
+		}
+		got := planRecords(t, run.stdout)
+		if len(got) != len(want) {
+			t.Errorf("%s: %d devices, want %d", label, len(got), len(want))
+		}
+		for name, w := range want {
+			if g := got[name]; !reflect.DeepEqual(g, w) {
+				t.Errorf("%s: %s:\n got  %v\n want %v", label, name, g, w)
+			}
+		}
+	}
+	if !strings.Contains(conv.stdout, "# Converted by `trustfix inventory convert` from ") ||
+		!strings.Contains(conv.stdout, "lab-ansible.yml:") || strings.Contains(conv.stdout, planLabPassword) {
+		t.Errorf("converted inventory lacks its provenance or holds a password:\n%s", conv.stdout)
+	}
+}
+
+// TestInventoryShow prints the devices of published inventories: a table,
+// JSON, a --limit by a parent group, and `-i -` with the JSON
+// ansible-inventory printed (testdata/inventory/ansible).
+func TestInventoryShow(t *testing.T) {
+	t.Parallel()
+	const fixtures = "../../testdata/inventory/ansible"
+	noEnv := func(string) (string, bool) { return "", false }
+
+	r := invoke(t, noEnv, "inventory", "show", "-i", fixtures+"/precedence", "-l", "southeast")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"host2  ", "192.0.2.2", "jump@bastion.example.net:2200", "usa,southeast,atlanta,raleigh",
+		"6 devices from ../../testdata/inventory/ansible/precedence (Ansible inventory directory)",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "fw-a") || !strings.Contains(r.stderr, "warning: ") {
+		t.Errorf("limit not applied, or no warnings:\n%s\n%s", r.stdout, r.stderr)
+	}
+
+	data, err := os.ReadFile(fixtures + "/repos/nots/hosts.yml.list.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errb strings.Builder
+	code := Run(t.Context(), []string{"inventory", "show", "-i", "-", "-o", "json"},
+		Env{In: strings.NewReader(string(data)), Out: &out, Err: &errb, LookupEnv: noEnv})
+	// nots sets no trustfix_password_env: show says exactly what to add.
+	if code != ExitInput || !strings.Contains(errb.String(), "<stdin>:") || !strings.Contains(errb.String(), "trustfix_password_env: missing") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	withPW := strings.Replace(string(data), `"all": {`, `"all": {"vars": {"trustfix_password_env": "NOTS_PASSWORD"},`, 1)
+	out.Reset()
+	errb.Reset()
+	code = Run(t.Context(), []string{"inventory", "show", "-i", "-", "-o", "json"},
+		Env{In: strings.NewReader(withPW), Out: &out, Err: &errb, LookupEnv: noEnv})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var shown struct {
+		Kind    string `json:"kind"`
+		Devices []struct {
+			Name, Platform string
+			Password       *string `json:"password"`
+		} `json:"devices"`
+		Warnings []string `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &shown); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range shown.Devices {
+		names = append(names, d.Name+"="+d.Platform)
+		if d.Password != nil {
+			t.Errorf("%s: password shown: %q", d.Name, *d.Password)
+		}
+	}
+	// csr1, csr2 (ios → auto), xrv1, xrv2; the NX-OS switches are left out
+	// and the vaulted ansible_password is reported, not read.
+	if strings.Join(names, ",") != "csr1=auto,csr2=auto,xrv1=iosxr,xrv2=iosxr" || shown.Kind != "ansible-json" {
+		t.Errorf("devices %v kind %s", names, shown.Kind)
+	}
+	w := strings.Join(shown.Warnings, "\n")
+	if !strings.Contains(w, "csr1.ansible_password: ignored") || !strings.Contains(w, "(likewise on csr2, xrv1, xrv2)") || !strings.Contains(w, "n3k1, n3k2") {
+		t.Errorf("warnings:\n%s", w)
+	}
+	if strings.Contains(out.String(), "ANSIBLE_VAULT") {
+		t.Error("show prints the vaulted value")
+	}
+}
+
+// TestPlanRejectsBadAnsibleInventory: a bad value in an Ansible inventory
+// is exit 1 with one located line, and no device is contacted.
+func TestPlanRejectsBadAnsibleInventory(t *testing.T) {
+	t.Parallel()
+	pl := startPlanLab(t, subset(t, "c9300-core-01"), 0)
+	dev := pl.Devices()[0]
+	host, port, _ := strings.Cut(dev.Addr(), ":")
+	ini := "[all:vars]\ntrustfix_password_env=" + devsim.PasswordEnv + "\nansible_user=netops\n" +
+		"[ios]\nc9300-core-01 ansible_host=" + host + " ansible_port=" + port + " ansible_network_os=cisco.ios.ios trustfix_import_method=paste\n"
+	path := filepath.Join(pl.dir, "hosts.ini")
+	if err := os.WriteFile(path, []byte(ini), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := invoke(t, nil, "plan", "-i", path)
+	want := "trustfix: " + path + `:5: c9300-core-01.trustfix_import_method: unknown "paste" (want auto|url|file|terminal)` + "\n"
+	if r.code != ExitInput || r.stderr != want {
+		t.Errorf("exit %d, stderr %q\nwant %q", r.code, r.stderr, want)
+	}
+	if st := dev.State(); st.Connections != 0 {
+		t.Errorf("the device was contacted %d times", st.Connections)
+	}
+}
