@@ -34,6 +34,9 @@ told from the content.
 'inventory show' prints the devices as trustfix resolved them (no secrets);
 'inventory convert' writes the equivalent trustfix inventory, to review and
 commit. Neither logs in anywhere, and neither needs the password variables set.`,
+		Example: `  trustfix inventory show -i hosts.ini -l ios
+  trustfix inventory convert ansible/inventory/ > trustfix.yaml
+  ansible-inventory -i inventory/ --list --export | trustfix inventory show -i - -o json`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newInventoryShowCmd(env), newInventoryConvertCmd(env))

@@ -113,7 +113,7 @@ func Load(path string, stdin io.Reader, env func(string) (string, bool)) (*inven
 func Detect(path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", &inventory.Error{File: path, Msg: "stat: " + unwrapPath(err), Err: err}
+		return "", &inventory.Error{File: path, Msg: "open: " + unwrapPath(err), Err: err}
 	}
 	if st.IsDir() {
 		for _, name := range nornir.HostFiles {

@@ -98,7 +98,7 @@ func TestStdin(t *testing.T) {
 
 func TestMissingPath(t *testing.T) {
 	_, _, err := Load(filepath.Join(t.TempDir(), "nope.ini"), nil, nil)
-	if err == nil || !strings.HasSuffix(err.Error(), "nope.ini: stat: no such file or directory") {
+	if err == nil || !strings.HasSuffix(err.Error(), "nope.ini: open: no such file or directory") {
 		t.Errorf("got %v", err)
 	}
 }
