@@ -11,8 +11,9 @@ var (
 	asaUpRE      = regexp.MustCompile(`(?m)^(\S+) up (.+)$`)
 	asaModelIDRE = regexp.MustCompile(`(?m)^Model Id:\s+(\S+)`)
 	asaSerialRE  = regexp.MustCompile(`(?m)^Serial Number:\s+(\S+)`)
-	ftdVersionRE = regexp.MustCompile(`(?i)Firepower Threat Defen[cs]e.*?\b(?:v|Version\s+)(\d+(?:\.\d+)+)`)
-	ftdModelRE   = regexp.MustCompile(`(?i)(Firepower Threat Defen[cs]e(?: for [\w-]+)?)`)
+	ftdVersionRE = regexp.MustCompile(`(?i)Threat Defen[cs]e\b[^\n]*?\b(?:v|Version\s+)(\d+(?:\.\d+)+)`)
+	ftdModelRE   = regexp.MustCompile(`(?i)(Firepower(?: [\w-]+)*? Threat Defen[cs]e(?: for [\w-]+)?)`)
+	ftdNameRE    = regexp.MustCompile(`(?m)^\s*-{3,}\[ ([^\]\n]+) \]-{3,}\s*$`)
 )
 
 // parseASA reads ASA `show version` (reference §3.2). A <system> or <context>
@@ -57,6 +58,9 @@ func parseFTD(out string) (Facts, error) {
 		Reason:   "Firepower Threat Defense is configured through FMC/FDM, not this CLI",
 	}
 	f.Hostname, f.Uptime = asaHostUptime(out)
+	if f.Hostname == "" { // the FTD CLI's own show version: the name block only
+		f.Hostname = first(ftdNameRE, out)
+	}
 	if f.Model = first(hardwareRE, out); f.Model == "" {
 		f.Model = first(ftdModelRE, out)
 	}

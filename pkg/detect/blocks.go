@@ -17,7 +17,7 @@ var (
 	sha1RE       = regexp.MustCompile(`^\s*Fingerprint SHA-?1\s*:\s*(.*?)\s*$`)
 	trustpoolRE  = regexp.MustCompile(`^\s*Trustpool\s*:\s*(.*?)\s*$`)
 	associatedRE = regexp.MustCompile(`^\s*Associated Trustpoints\s*:\s*(.*?)\s*$`)
-	rdnLineRE    = regexp.MustCompile(`^\s*[A-Za-z][\w.\-]*\s*=`)
+	rdnLineRE    = regexp.MustCompile(`^\s*(?:[A-Za-z][\w.\-]*|\d+(?:\.\d+)+)\s*=`)
 	hexRE        = regexp.MustCompile(`^[0-9A-F]+$`)
 	// labelRE is a label of the certificate itself, which always ends a
 	// DN (unlike the "Name: sw1" a self-signed subject may carry).
@@ -115,8 +115,9 @@ func hexField(v string, want int) (string, error) {
 // readDN collects a DN: the text after the label, then the following lines
 // that are indented at least as deep as the label or look like attr=value,
 // up to the next certificate label (Subject:, Validity Date:, ...). Only
-// attr=value lines count. It returns the RDNs joined with "," and the
-// index of the last line used.
+// lines that start with attr=value count: an ASA's "CRL Distribution
+// Points:" line "[1]  ldap:///CN=…" holds CN= but names no subject. It
+// returns the RDNs joined with "," and the index of the last line used.
 //
 // Indentation is a weak signal: a page break leaves the pager's spaces in
 // front of whatever line followed it (a device whose AAA refuses `terminal
@@ -134,10 +135,11 @@ func readDN(lines []string, i int, m []string) (string, int) {
 		next := lines[i+1]
 		t := strings.TrimSpace(next)
 		deeper := len(next)-len(strings.TrimLeft(next, " \t")) >= indent
-		if t == "" || blockStartRE.MatchString(next) || labelRE.MatchString(next) || !(deeper || rdnLineRE.MatchString(next)) {
+		rdn := rdnLineRE.MatchString(next)
+		if t == "" || blockStartRE.MatchString(next) || labelRE.MatchString(next) || !(deeper || rdn) {
 			break
 		}
-		if strings.Contains(t, "=") {
+		if rdn {
 			parts = append(parts, t)
 		}
 		i++

@@ -107,13 +107,18 @@ func ParseVersionAs(platform, out string) (Facts, error) {
 }
 
 var (
-	ftdRE      = regexp.MustCompile(`(?i)Firepower Threat Defen[cs]e|Cisco Fire Linux OS`)
+	// FTD names itself "Firepower [model] Threat Defense" and opens its
+	// show version with a "---[ name ]---" block; both come before the
+	// ASA banner it also prints.
+	ftdRE      = regexp.MustCompile(`(?im)Firepower\b[^\n]*?\bThreat Defen[cs]e|Cisco Fire Linux OS|^\s*-{3,}\[ [^\]\n]+ \]-{3,}\s*$`)
 	xeRE       = regexp.MustCompile(`Cisco IOS XE Software|IOS-XE|(?m)^IOS XE Version:`)
 	classicRE  = regexp.MustCompile(`Cisco IOS Software|(?m)^IOS \(tm\)`)
 	asyncRE    = regexp.MustCompile(`AsyncOS|Email Security|Web Security`)
-	fxosRE     = regexp.MustCompile(`(?m)^\s*(?:Startup-Vers:|Version:\s+\d)`)
+	fxosRE     = regexp.MustCompile(`(?m)^\s*(?:Startup-Vers:|Running-Vers:|Package-Vers:|FPRM:|Version:\s+\d)`)
 	ciscoRE    = regexp.MustCompile(`(?m)^\s*Cisco `)
 	fxosVerRE  = regexp.MustCompile(`(?m)^\s*Version:\s+(\S+)`)
+	fxosPkgRE  = regexp.MustCompile(`(?m)^\s*Package-Vers:\s+(\S+)`)
+	fxosRunRE  = regexp.MustCompile(`(?m)^\s*Running-Vers:\s+(\S+)`)
 	cerVerRE   = regexp.MustCompile(`(?m)^\s*Active Master Version:\s*(\S+)`)
 	uptimeRE   = regexp.MustCompile(`(?m)^(\S+) uptime is (.+)$`)
 	hardwareRE = regexp.MustCompile(`(?m)^Hardware:\s+([^,\n]+)`)
@@ -170,8 +175,17 @@ func hostUptime(out string) (host, uptime string) {
 	return "", ""
 }
 
+// parseFXOS reads the chassis `show version`: "Version:" (and
+// "Startup-Vers:"), or the component block of the chassis manager
+// ("FPRM:" with "Running-Vers:" and "Package-Vers:", as unicon's FXOS mock
+// data answers), where the platform bundle's Package-Vers is the release.
 func parseFXOS(out string) (Facts, error) {
 	f := Facts{Platform: FXOS, Supported: true, Version: first(fxosVerRE, out)}
+	for _, re := range []*regexp.Regexp{fxosPkgRE, fxosRunRE} {
+		if f.Version == "" {
+			f.Version = first(re, out)
+		}
+	}
 	if f.Version == "" {
 		return f, fmt.Errorf("fxos: %w", ErrNoVersion)
 	}

@@ -77,6 +77,21 @@ var versionCases = map[string]Facts{
 		Uptime: "3 days 22 hours", Reason: ftdReason},
 	"ftd_diag_7.0.1.txt": {Platform: FTD, Version: "7.0.1", Model: "NGFWv", Hostname: "firepower",
 		Serial: "9A1B2C3D4E5", Uptime: "3 days 22 hours", Reason: ftdReason},
+	// Public captures (provenance in testdata/parsers/README.md).
+	"ftd_fpr1010_7.4.2_system_oxidized.txt": {Platform: FTD, Version: "7.4.2", Model: "FPR-1010", Hostname: "FPR-12345",
+		Serial: "JAD20000AAA", Uptime: "40 days 21 hours", Reason: ftdReason},
+	"ftd_fpr2110_6.8.0_diagnostic_unicon.txt": {Platform: FTD, Version: "6.8.0", Model: "FPR-2110", Hostname: "%N",
+		Serial: "JAD220906JB", Uptime: "62 days 2 hours", Reason: ftdReason},
+	"ftd_fpr2110_6.8.0_clish_unicon.txt": {Platform: FTD, Version: "6.8.0", Model: "Firepower 2110 Threat Defense",
+		Hostname: "%N", Reason: ftdReason},
+	"fxos_fprm_2.3.1.8_unicon.txt":      {Platform: FXOS, Supported: true, Version: "2.3(1.8)"},
+	"fxos_fp2k_82.10.1.347i_unicon.txt": {Platform: FXOS, Supported: true, Version: "82.10(1.347i)"},
+	"iosxr_xrd_7.7.1_lnt_xrdocs.txt": {Platform: IOSXR, Supported: true, Version: "7.7.1", Model: "XRd-CP-C-01",
+		Hostname: "ios", Uptime: "0 minutes"},
+	"iosxr_ncs540l_7.5.1.20I_lnt_genie.txt": {Platform: IOSXR, Supported: true, Version: "7.5.1.20I", Model: "N540-28Z4C-SYS-A",
+		Hostname: "tb7-r4", Uptime: "4 weeks, 4 days, 22 hours, 30 minutes"},
+	"iosxr_spitfire_7.0.1.119I_unicon.txt": {Platform: IOSXR, Supported: true, Version: "7.0.1.119I",
+		Uptime: "18 hours, 50 minutes"},
 	"fxos_2.7.1.104_indented.txt": {Platform: FXOS, Supported: true, Version: "2.7(1.104)"},
 	"fxos_2.10.1.159.txt":         {Platform: FXOS, Supported: true, Version: "2.10(1.159)"},
 	"esa_c100v_13.5.1.txt": {Platform: ESA, Version: "13.5.1-277", Model: "C100V",
@@ -133,6 +148,9 @@ func TestParseVersionAsMismatch(t *testing.T) {
 		{"ios_c2960x_15.2.7E.txt", IOSXE, IOS},
 		{"ftd_vmware_7.0.1.txt", ASA, FTD},
 		{"ftd_diag_7.0.1.txt", ASA, FTD},
+		{"ftd_fpr1010_7.4.2_system_oxidized.txt", ASA, FTD},
+		{"ftd_fpr2110_6.8.0_diagnostic_unicon.txt", ASA, FTD},
+		{"fxos_fprm_2.3.1.8_unicon.txt", ASA, FXOS},
 		{"asa_isa3000_9.16.3.19.txt", FXOS, ASA},
 		{"iosxr_ncs5500_6.1.4.txt", IOSXE, IOSXR},
 		{"iosxe_c9500_17.03.04a.txt", IOSXR, IOSXE},
@@ -218,7 +236,7 @@ func FuzzParseVersion(f *testing.F) {
 		if facts.Supported && facts.Version == "" {
 			t.Fatalf("supported without version: %+v", facts)
 		}
-		if facts.Platform == ASA && strings.Contains(out, "Firepower Threat Defense") {
+		if facts.Platform == ASA && ftdRE.MatchString(dedent(CleanCapture(out, "show version"))) {
 			t.Fatalf("FTD read as ASA")
 		}
 	})

@@ -1,7 +1,6 @@
 package devsim
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -189,7 +188,7 @@ func (a *asa) enable([]string) error {
 		}
 		a.write("Invalid password\n")
 	}
-	a.write("Access denied.\n") // [unverified] wording after the third failure
+	a.write(a.say(asaAccessDenied)) // [unverified] wording after the third failure
 	return nil
 }
 
@@ -223,7 +222,7 @@ func (a *asa) configure([]string) error {
 		switch strings.ToUpper(strings.TrimSpace(ans)) {
 		case "A":
 			// [unverified] what "ask later" prints; it asks again next time.
-			a.write("\n")
+			a.write(a.say(asaAskLater))
 			return nil
 		case "Y":
 			a.dev.with(func(*config, *config) { a.dev.askedReport = true })
@@ -281,11 +280,14 @@ func (a *asa) authenticate(x []string) error {
 	var tp *trustpoint
 	a.dev.with(func(run, _ *config) { tp = run.trustpoint(name) })
 	if tp == nil {
-		a.write("ERROR: Trustpoint " + name + " not found\n") // [unverified] wording
+		a.write(a.say(asaTpNotFound, name)) // [unverified] wording
 		return nil
 	}
 	if !tp.enrollTerminal {
-		a.write("ERROR: Trustpoint " + name + " is not configured for terminal enrollment\n") // [unverified]
+		a.write(a.say(asaNotTerminal, name)) // [unverified] wording
+		return nil
+	}
+	if a.refuseReauth(tp) {
 		return nil
 	}
 	a.write("Enter the base 64 encoded CA certificate.\nEnd with the word \"quit\" on a line by itself\n")
@@ -323,38 +325,33 @@ func (a *asa) authenticate(x []string) error {
 				"Trustpoint CA certificate accepted.\n\n% Certificate successfully imported\n")
 			return nil
 		case "no", "n":
-			a.write("\n% Certificate not accepted\n") // [unverified]
+			a.write(a.say(asaNotAccepted)) // [unverified] wording
 			return nil
 		}
 	}
 }
 
-// importURL is `crypto ca trustpool import url` (seed 003 output).
+// importURL is `crypto ca trustpool import url` (output in the Cisco
+// Community article on the 2018 tools.cisco.com CA change). Questions,
+// failure wording and counter layouts are [unverified]: wording.go has
+// the variants.
 func (a *asa) importURL(x []string) error {
 	u := x[0]
 	certs, errText := fetchBundle(a.dev, u, "disk0:")
 	if errText != "" {
-		// [unverified] wording.
-		a.write("ERROR: Failed to retrieve the trustpool bundle from " + u + "\n")
+		a.write(a.say(asaURLFailed, u))
 		return nil
 	}
-	var installed, dups int
-	a.dev.with(func(run, _ *config) {
-		for _, c := range certs {
-			if run.addPool(c, "Downloaded") {
-				installed++
-			} else {
-				dups++
-			}
-		}
-	})
-	a.write(fmt.Sprintf("Root file signature verified.\nTrustpool import:\n   attempted:  %d\n   installed:  %d\n   duplicates: %d\n   expired:    0\n   failed:     0\n",
-		len(certs), installed, dups))
+	proceed, clean, err := a.importQuestion(u)
+	if err != nil || !proceed {
+		return err
+	}
+	a.write(a.poolSummary(a.installPool(certs, clean)))
 	return nil
 }
 
 func (a *asa) writeMemory([]string) error {
-	a.write("Building configuration...\nCryptochecksum: 3c845d0f b6b8839a f9e43be0 33feb4ef \n\n3270 bytes copied in 0.210 secs\n")
+	a.write("Building configuration...\nCryptochecksum: 3c845d0f b6b8839a f9e43be0 33feb4ef \n\n" + a.say(asaCopied))
 	a.dev.save()
 	a.write("[OK]\n")
 	return nil

@@ -40,6 +40,9 @@ func (a *asa) showCerts(only string) error {
 
 // showTrustpool uses the certificate layout [unverified for the trustpool].
 func (a *asa) showTrustpool([]string) error {
+	if a.worded(WordingAlt) {
+		return a.showTrustpoolCounted()
+	}
 	var b strings.Builder
 	a.dev.with(func(run, _ *config) {
 		for _, e := range run.pool {

@@ -93,8 +93,8 @@ func (f *fxos) build() {
 
 	f.sec = &table{placeholders: []string{"enter", "set", "show"}}
 	common(f.sec)
-	f.sec.add("show trustpoint", f.showTrustpoints).show = true
-	f.sec.add("show trustpoint detail", f.showTrustpoints).show = true
+	f.sec.add("show trustpoint", func([]string) error { return f.showTrustpoints(false) }).show = true
+	f.sec.add("show trustpoint detail", func([]string) error { return f.showTrustpoints(true) }).show = true
 	f.sec.add("create trustpoint <arg>", f.create).mutates = true
 	f.sec.add("enter trustpoint <arg>", f.enter).mutates = true
 	f.sec.add("scope trustpoint <arg>", f.scopeTp)
@@ -104,7 +104,7 @@ func (f *fxos) build() {
 	f.tp = &table{placeholders: []string{"show"}}
 	common(f.tp)
 	f.tp.add("set certchain", f.setChain).mutates = true
-	f.tp.add("show detail", f.showTrustpoints).show = true
+	f.tp.add("show detail", func([]string) error { return f.showTrustpoints(true) }).show = true
 	f.tp.add("exit", func([]string) error { f.up(); return nil })
 }
 
@@ -134,7 +134,7 @@ func (f *fxos) pendingFor(name string) *fxosChange {
 func (f *fxos) create(a []string) error {
 	name := a[0]
 	if f.committed(name) != nil || f.pendingFor(name) != nil {
-		f.write("Error: Managed object already exists\n")
+		f.write(f.say(fxosExists, name))
 		return nil
 	}
 	f.pending = append(f.pending, &fxosChange{tp: name, create: true})
@@ -152,7 +152,7 @@ func (f *fxos) enter(a []string) error {
 
 func (f *fxos) scopeTp(a []string) error {
 	if f.committed(a[0]) == nil && f.pendingFor(a[0]) == nil {
-		f.write("Error: Managed object does not exist\n") // [unverified] wording
+		f.write(f.say(fxosNotExist)) // [unverified] wording
 		return nil
 	}
 	f.tpName, f.scope = a[0], []string{"security", "trustpoint"}
@@ -161,7 +161,7 @@ func (f *fxos) scopeTp(a []string) error {
 
 func (f *fxos) remove(a []string) error {
 	if f.committed(a[0]) == nil {
-		f.write("Error: Managed object does not exist\n") // [unverified] wording
+		f.write(f.say(fxosNotExist)) // [unverified] wording
 		return nil
 	}
 	f.pending = append(f.pending, &fxosChange{tp: a[0], delete: true})
@@ -214,7 +214,7 @@ func (f *fxos) commit([]string) error {
 			continue
 		}
 		if c.create && !c.chained {
-			f.write("Error: Update failed: [Trustpoint " + c.tp + ": certificate chain is empty]\n")
+			f.write(f.say(fxosEmptyChain, c.tp))
 			return nil
 		}
 		if !c.chained {
@@ -222,7 +222,7 @@ func (f *fxos) commit([]string) error {
 		}
 		certs, err := readPEMs(c.chain)
 		if err != nil {
-			f.write("Error: Update failed: [Certificate chain is not valid]\n")
+			f.write(f.say(fxosBadChain))
 			return nil
 		}
 		plan = append(plan, applied{name: c.tp, certs: certs})
@@ -266,25 +266,25 @@ func (f *fxos) showPending([]string) error {
 }
 
 // showTrustpoints lists committed trustpoints with their chain in PEM
-// [unverified labels, UCSM lineage].
-func (f *fxos) showTrustpoints([]string) error {
+// [unverified labels, UCSM lineage; the variants are in wording.go].
+// detail is `show trustpoint detail` or `show detail` in a trustpoint.
+func (f *fxos) showTrustpoints(detail bool) error {
+	switch {
+	case f.worded(WordingDetailOnly) && !detail:
+		return f.showTrustpointSummary()
+	case f.worded(WordingAlt):
+		return f.showTrustpointsRelabelled()
+	}
 	var b strings.Builder
 	f.dev.with(func(run, _ *config) {
-		for _, tp := range run.trustpoints {
-			if len(f.scope) == 2 && tp.name != f.tpName {
-				continue
-			}
+		for _, tp := range f.shown(run) {
 			fmt.Fprintf(&b, "\nTrustpoint Name: %s\n    Trustpoint certificate chain:\n", tp.name)
 			for _, c := range tp.certs {
 				for _, l := range pemLines(c) {
 					b.WriteString("        " + l + "\n")
 				}
 			}
-			status := "Valid"
-			if len(tp.certs) == 0 {
-				status = "Empty"
-			}
-			fmt.Fprintf(&b, "    Cert Status: %s\n", status)
+			fmt.Fprintf(&b, "    Cert Status: %s\n", tpStatus(tp))
 		}
 	})
 	return f.show(b.String(), fxosMore)

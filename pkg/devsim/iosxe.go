@@ -138,7 +138,7 @@ func (x *iosxe) enable([]string) error {
 			return nil
 		}
 	}
-	x.write("% Bad passwords\n\n") // wording [unverified] (reference §1.1)
+	x.write(x.say(xeBadPasswords)) // [unverified] wording: both variants in wording.go
 	return nil
 }
 
@@ -168,6 +168,9 @@ func (x *iosxe) saveDialog(ask bool) error {
 			x.write("%Error opening nvram:" + n + " (No such file or directory)\n")
 			return nil
 		}
+	}
+	if ok, err := x.nvramConfirm(); err != nil || !ok {
+		return err
 	}
 	x.write("Building configuration...\n")
 	x.dev.save()
@@ -209,11 +212,11 @@ func (x *iosxe) importURL(u string, clean bool) error {
 	x.write("Reading file from " + u + "\n")
 	certs, errText := fetchBundle(x.dev, u, "flash:")
 	if errText != "" {
-		// [unverified] wording; the reference gives %Error opening <url> (<reason>).
-		x.write(errText + "\n")
+		// [unverified] wording: both variants in wording.go.
+		x.write(x.fetchError(u, errText))
 		return nil
 	}
-	x.write("Loading " + u + "\n")
+	x.write(x.loading(u))
 	return x.install(certs, clean)
 }
 
@@ -240,8 +243,8 @@ func (x *iosxe) importTerminal(clean bool) error {
 	}
 	certs, perr := readPEMs(lines)
 	if perr != nil {
-		// [unverified] failure wording: the tool must only trust the success line.
-		x.write("% PEM files import failed.\n")
+		// [unverified] failure wording: the tool must only trust the store.
+		x.write(x.say(xePasteFailed))
 		return nil
 	}
 	return x.install(certs, clean)

@@ -293,31 +293,44 @@ func (x *iosxr) run_(a []string) error {
 }
 
 // importURL is `crypto ca trustpool import url`. A local path is accepted
-// only under /tmp (seed 004). Success prints nothing [unverified]: the tool
-// must confirm by listing the trustpool again.
+// only under /tmp (FN72290 workaround). What it prints, and whether it asks
+// first, is [unverified]: wording.go has the variants; the tool must
+// confirm by listing the trustpool again.
 func (x *iosxr) importURL(a []string) error {
 	u := a[0]
 	if !urlIsRemote(u) && !strings.HasPrefix(u, "/tmp/") {
-		x.write("% Error: local files can only be imported from /tmp\n") // [unverified] wording
+		x.write(x.say(xrLocalOnlyTmp, u))
 		return nil
 	}
 	if urlIsRemote(u) && x.dev.spec.Faults.NoInternet {
-		// Wording from seed 004's syslog line [unverified as command output].
-		x.write("% Error: Download failed, HTTP returned an error\n")
+		// The default is the syslog line of a failed download, as output.
+		x.write(x.say(xrDownloadFailed, u))
 		return nil
 	}
 	certs, errText := fetchBundle(x.dev, u, "")
 	if errText != "" {
-		x.write("% Error: " + u + ": No such file or directory\n") // [unverified] wording
+		x.write(x.say(xrNoFile, u))
 		return nil
 	}
+	proceed, clean, err := x.importQuestion(len(certs))
+	if err != nil || !proceed {
+		return err
+	}
 	// The trustpool lives on disk: an exec-mode import survives a reload.
+	added := 0
 	x.dev.with(func(run, start *config) {
+		if clean {
+			dropDownloaded(run)
+			dropDownloaded(start)
+		}
 		for _, c := range certs {
-			run.addPool(c, "Downloaded")
+			if run.addPool(c, "Downloaded") {
+				added++
+			}
 			start.addPool(c, "Downloaded")
 		}
 	})
+	x.write(x.importSummary(len(certs), added))
 	return nil
 }
 
@@ -331,8 +344,7 @@ func (x *iosxr) authenticate(a []string) error {
 		ok = tp != nil && tp.enrollTerminal
 	})
 	if !ok {
-		// [unverified] wording.
-		x.write("% Error: trustpoint " + name + " is not configured for terminal enrollment\n")
+		x.write(x.say(xrNotTerminal, name)) // [unverified] wording
 		return nil
 	}
 	x.write("Enter the base 64 encoded certificate.\nEnd with a blank line or the word \"quit\" on a line by itself\n")
@@ -342,7 +354,7 @@ func (x *iosxr) authenticate(a []string) error {
 	}
 	certs, perr := readPEMs(lines)
 	if perr != nil || len(certs) != 1 {
-		x.write("% Error: Invalid certificate\n") // [unverified] wording
+		x.write(x.say(xrBadCert)) // [unverified] wording
 		return nil
 	}
 	c := certs[0]
@@ -361,10 +373,11 @@ func (x *iosxr) authenticate(a []string) error {
 				tp := run.trustpoint(name)
 				tp.certs = append(tp.certs[:0:0], c)
 			})
+			x.write(x.accepted(name)) // [unverified]: nothing by default
 			return nil
 		case "no", "n":
 			return nil
 		}
-		x.write("% Please answer 'yes' or 'no'.\n") // [unverified] wording
+		x.write(x.say(xrYesOrNo)) // [unverified] wording
 	}
 }

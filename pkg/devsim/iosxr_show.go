@@ -23,6 +23,9 @@ const xrRule = "==================================================\n"
 // [unverified layout]; terminal-authenticated ones appear under the
 // Trustpool trustpoint.
 func (x *iosxr) showTrustpool([]string) error {
+	if x.worded(WordingAlt) {
+		return x.showTrustpoolFlat()
+	}
 	var b strings.Builder
 	x.dev.with(func(run, _ *config) {
 		for _, src := range []string{"Built-In", "Downloaded"} {

@@ -76,6 +76,9 @@ type Spec struct {
 	BundleFile   string `yaml:"bundle_file"`
 	ImportMethod string `yaml:"import_method"`
 	Faults       Faults `yaml:"faults"`
+	// Wording picks how the device words what no public capture confirms
+	// (Wordings lists the variants per platform); "" is the lab's default.
+	Wording string `yaml:"wording"`
 	// Credentials override the lab defaults for this device.
 	Username       string `yaml:"username"`
 	Password       string `yaml:"password"`
@@ -204,6 +207,9 @@ func ParseScenario(name string, b []byte) (*Scenario, error) {
 		}
 		if d.Version == "" {
 			return nil, fmt.Errorf("%s: devices[%d].version: missing", name, i)
+		}
+		if err := checkWording(d.Platform, d.Wording); err != nil {
+			return nil, fmt.Errorf("%s: devices[%d].wording: %w", name, i, err)
 		}
 	}
 	return &s, nil

@@ -10,17 +10,32 @@ import (
 	"github.com/trustfix/trustfix/pkg/detect"
 )
 
-// ParseCertificates reads `show crypto ca certificates` (reference §3.3:
+// ParseCertificates reads `show crypto ca certificates` (docs/platforms.md:
 // `Certificate Serial Number: 0a01…` in lower case, `Subject Name:` followed
 // by indented `cn=`/`o=`/`c=` lines, `Associated Trustpoints: X`, which sets
 // Store) and `show crypto ca trustpool`, whose layout is assumed identical
-// [unverified]. An error means the store could not be read.
+// [unverified]. A certificate that several trustpoints hold ("Associated
+// Trustpoints: test msca" in a public capture) is one entry per
+// trustpoint, as in the running configuration, so Store always names one.
+// An error means the store could not be read.
 func ParseCertificates(out string) ([]detect.Cert, error) {
 	certs, err := detect.ParseCertBlocks(out)
 	if err != nil {
 		return nil, fmt.Errorf("asa certificates: %w", err)
 	}
-	return certs, nil
+	var split []detect.Cert
+	for _, c := range certs {
+		names := strings.Fields(c.Store)
+		if len(names) < 2 || strings.HasPrefix(c.Store, "Trustpool:") {
+			split = append(split, c)
+			continue
+		}
+		for _, n := range names {
+			c.Store = n
+			split = append(split, c)
+		}
+	}
+	return split, nil
 }
 
 var (

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/platformtest"
 )
 
@@ -15,16 +16,78 @@ const fixtures = "../../../testdata/parsers/trust/asa"
 
 func TestParseCertificatesFixtures(t *testing.T) {
 	got := platformtest.Fixtures(t, fixtures, ParseCertificates, map[string]platformtest.Want{
-		"certificates_present.txt": {N: 3, Present: true, QuoVadis: true, Store: "_SmartCallHome_ServerCA"},
+		"certificates_present.txt": {N: 4, Present: true, QuoVadis: true, Store: "_SmartCallHome_ServerCA"},
 		"certificates_absent.txt":  {N: 2, QuoVadis: true},
 		"certificates_decoys.txt":  {N: 2},
 		"trustpool_large.txt":      {N: 24, Present: true, QuoVadis: true},
+		// Public captures (provenance in testdata/parsers/README.md).
+		"certificates_crl_ldap_multi_tp.txt":   {N: 3},
+		"certificates_multi_tp_nomyownnet.txt": {N: 3},
 	}, nil)
 	certs := got["certificates_present.txt"]
-	// The identity certificate, with '#' in its trustpoint list (prompt trap).
-	if c := certs[2]; c.Subject != "cn=asa1.example.com,hostname=asa1.example.com" || c.Serial != "5E0F1A2B" ||
-		c.Store != "_SmartCallHome_SelfSigned asa1#ssl" {
-		t.Errorf("identity: %+v", c)
+	// The identity certificate, held by two trustpoints, one with '#' in its
+	// name (prompt trap): one entry per trustpoint.
+	for i, tp := range []string{"_SmartCallHome_SelfSigned", "asa1#ssl"} {
+		if c := certs[2+i]; c.Subject != "cn=asa1.example.com,hostname=asa1.example.com" || c.Serial != "5E0F1A2B" || c.Store != tp {
+			t.Errorf("identity in %s: %+v", tp, c)
+		}
+	}
+}
+
+// TestParseCertificatesCaptures: several names in "Associated
+// Trustpoints:", and a "CRL Distribution Points:" LDAP URL full of CN=
+// that is no part of the subject.
+func TestParseCertificatesCaptures(t *testing.T) {
+	read := func(file string) []detect.Cert {
+		certs, err := ParseCertificates(platformtest.Read(t, filepath.Join(fixtures, file)))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return certs
+	}
+	certs := read("certificates_crl_ldap_multi_tp.txt")
+	if got, want := certs[0].Subject, "cn=asa.qytang.com,ou=qytangsec,o=qytang,l=Beijing,st=Beijing,c=CN,"+
+		"hostname=asa.qytang.com,ipaddress=202.100.3.10"; got != want {
+		t.Errorf("subject beside a CRL LDAP URL:\n got %q\nwant %q", got, want)
+	}
+	var stores []string
+	for _, c := range certs {
+		stores = append(stores, c.Serial+"@"+c.Store)
+	}
+	if want := "110000000A0FF0F5864F6A7BF000000000000A@msca 3EEC76FB95DE8EAA4F8BA62964A87D98@test " +
+		"3EEC76FB95DE8EAA4F8BA62964A87D98@msca"; strings.Join(stores, " ") != want {
+		t.Errorf("stores %v, want %s", stores, want)
+	}
+	certs = read("certificates_multi_tp_nomyownnet.txt")
+	if certs[1].Store != "20171204" || certs[2].Store != "20171129" || certs[1].Subject != "cn=Fake LE Intermediate X1" {
+		t.Errorf("two trustpoints: %+v", certs)
+	}
+
+	// The same capture with IdenTrust's serial and its CN in the CRL URL
+	// only: the subject (cn=asa.qytang.com) decides, so it is not the CA.
+	forged := strings.NewReplacer("110000000a0ff0f5864f6a7bf000000000000a", "0a0142800000014523c844b500000002",
+		"ldap:///CN=qytang-WIN2019-CA", "ldap:///CN=IdenTrust Commercial Root CA 1").
+		Replace(platformtest.Read(t, filepath.Join(fixtures, "certificates_crl_ldap_multi_tp.txt")))
+	certs, err := ParseCertificates(forged)
+	if err != nil || detect.Evaluate(certs, nil).CAPresent {
+		t.Errorf("a CN in a CRL URL matched the CA: %v", err)
+	}
+}
+
+// mapReader answers show commands from a map, "" for any other.
+type mapReader map[string]string
+
+func (m mapReader) Show(cmd string) (string, error) { return m[cmd], nil }
+
+// A trustpoint of our name that shares another certificate with a second
+// trustpoint is still a conflict.
+func TestDetectConflictSharedTrustpoint(t *testing.T) {
+	ca := cert.Default()
+	listing := strings.ReplaceAll(platformtest.Read(t, filepath.Join(fixtures, "certificates_multi_tp_nomyownnet.txt")),
+		"20171204 20171129", "20171204 "+ca.TrustpointName())
+	st, err := Driver{}.Detect(mapReader{ModeCommand: "Security context mode: single\n", CertsCommand: listing}, ca, platform.Prefs{})
+	if err != nil || st.Trust.CAPresent || !strings.Contains(st.Conflict, ca.TrustpointName()) {
+		t.Fatalf("conflict %q, err %v", st.Conflict, err)
 	}
 }
 
@@ -167,4 +230,21 @@ func FuzzParseRunningCertificates(f *testing.F) {
 			platformtest.CheckCerts(t, certs, func(c detect.Cert) bool { return len(c.SHA1) == 40 })
 		}
 	})
+}
+
+// The lab's alt layout of `show crypto ca trustpool` (a count, each DN on
+// its label line, an MD5 fingerprint, no trustpoint line) reads the same.
+func TestParseCertificatesOneLineDN(t *testing.T) {
+	out := "2 trustpool certificates installed\n\n" +
+		"CA Certificate\n  Status: Available\n  Certificate Serial Number: 0a0142800000014523c844b500000002\n" +
+		"  Certificate Usage: Signature\n  Subject Name: cn=IdenTrust Commercial Root CA 1,o=IdenTrust,c=US\n" +
+		"  Issuer Name: cn=IdenTrust Commercial Root CA 1,o=IdenTrust,c=US\n" +
+		"  Fingerprint: b33e7773 75eea0d3 e37e4963 4959bbc7\n  Validity Date: \n" +
+		"    start date: 18:12:23 UTC Jan 16 2014\n    end   date: 18:12:23 UTC Jan 16 2034\n\n" +
+		"CA Certificate\n  Status: Available\n  Certificate Serial Number: 0509\n" +
+		"  Subject Name: cn=QuoVadis Root CA 2,o=QuoVadis Limited,c=BM\n\n"
+	certs, err := ParseCertificates(out)
+	if tr := detect.Evaluate(certs, nil); err != nil || len(certs) != 2 || !tr.CAPresent || !tr.QuoVadisPresent {
+		t.Fatalf("%+v %v", certs, err)
+	}
 }

@@ -17,6 +17,8 @@ func TestParseTrustpointsFixtures(t *testing.T) {
 	got := platformtest.Fixtures(t, fixtures, ParseTrustpoints, map[string]platformtest.Want{
 		"trustpoint_present.txt": {N: 4, Present: true, QuoVadis: true, Store: "IdenTrustCRCA1"},
 		"trustpoint_absent.txt":  {N: 2, QuoVadis: true},
+		// The lab's alt wording: other labels, the PEM after the label.
+		"trustpoint_relabelled.txt": {N: 2, Present: true, QuoVadis: true, Store: "IdenTrustCRCA1"},
 	}, func(c detect.Cert) bool { return len(c.SHA1) == 40 && c.Serial != "" && c.Subject != "" })
 	for file, want := range map[string][]string{
 		"trustpoint_present.txt": {"QuoVadisRootCA2", "IdenTrustCRCA1", "LabChain", "LabChain"},
@@ -57,6 +59,7 @@ func TestParseTrustpointsShapes(t *testing.T) {
 		"prompt trap":    {"FPR4120-1-A /security # show trustpoint\nTrustpoint Name: E\n  Note: FPR-A#1\n" + id + "\nFPR4120-1-A /security # ", []string{"E"}},
 		"empty":          {"", nil},
 		"no certificate": {"Trustpoint Name: F\n    Cert Status: Empty\n", nil},
+		"bare label":     {"Trustpoint: G\n    Certificate Chain: " + id + "\n", []string{"G"}},
 	} {
 		certs, err := ParseTrustpoints(tc.out)
 		if err != nil {
@@ -82,6 +85,11 @@ func TestParseTrustpointsErrors(t *testing.T) {
 		"garbage body":    "Trustpoint Name: A\n-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n",
 		"invalid command": "% Invalid Command at '^' marker\n",
 		"error line":      "Error: Managed object does not exist\n",
+		// Unreadable, not absent: names without chains, or nothing known.
+		"summary unreadable": platformtest.Read(t, filepath.Join(fixtures, "trustpoint_summary_unreadable.txt")),
+		"chain unreadable":   "Trustpoint Name: A\n    Cert Status: Valid\n",
+		"one chain missing":  "Trustpoint Name: A\n" + id + "\nTrustpoint Name: B\n    Trustpoint certificate chain:\n    Cert Status: Valid\n",
+		"text unreadable":    "QuoVadisRootCA2 (valid, 1 certificate)\n",
 	} {
 		_, err := ParseTrustpoints(out)
 		if err == nil {
@@ -89,6 +97,9 @@ func TestParseTrustpointsErrors(t *testing.T) {
 		}
 		if strings.HasSuffix(name, "command") && !errors.Is(err, detect.ErrCommandFailed) {
 			t.Errorf("%s: %v", name, err)
+		}
+		if strings.HasSuffix(name, "unreadable") && !errors.Is(err, ErrUnreadable) {
+			t.Errorf("%s: %v is not ErrUnreadable", name, err)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package iosxe
 import (
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/detect"
@@ -20,7 +21,41 @@ func TestParseTrustpoolFixtures(t *testing.T) {
 		"trustpool_verbose.txt":         {N: 3, Present: true, QuoVadis: true, Store: "Trustpool: Built-In"},
 		"trustpool_verbose_forged.txt":  {N: 1},
 		"certificates_prompt_trap.txt":  {N: 3, Present: true, Store: "IdenTrustCRCA1"},
+		// Public captures (provenance in testdata/parsers/README.md).
+		"trustpool_genie.txt":                       {N: 16, Present: true, QuoVadis: true, Store: "Trustpool: Built-In"},
+		"trustpool_ist_genie.txt":                   {N: 16, Present: true, QuoVadis: true, Store: "Trustpool: Built-In"},
+		"certificates_verbose_blank_col0_genie.txt": {N: 2},
+		"certificates_verbose_multivalue_genie.txt": {N: 2},
 	}, func(c detect.Cert) bool { return c.Serial != "" && c.Subject != "" })
+}
+
+// TestParseCertificatesVerboseCaptures: a blank line inside a block (after
+// "X509v3 Subject Alternative Name:"), a column-0 "Cert install time in
+// nsec:" line, display lines between the subject's RDNs and a subject
+// without cn, as genieparser's IOS XE fixtures show them.
+func TestParseCertificatesVerboseCaptures(t *testing.T) {
+	for file, want := range map[string][]detect.Cert{
+		"certificates_verbose_blank_col0_genie.txt": {
+			{Subject: "cn=ROUTER,ou=PKI,o=cisco", Issuer: "cn=RSA-CA,o=cisco", Serial: "03",
+				SHA1: "9E349A47A2227F86E87336CE3D260431D4F11472", Store: "openssl_test"},
+			{Subject: "cn=RSA-CA,o=cisco", Issuer: "cn=RSA-CA,o=cisco", Serial: "55722CE2042FD3DD40C3013FF430616170845853",
+				SHA1: "EF28E98073B28C7F41F8080473B446EF5B1BE3D4", Store: "openssl_test"},
+		},
+		"certificates_verbose_multivalue_genie.txt": {
+			{Subject: "serialNumber=9HI3W7WA3K8+hostname=pki-reg7", Issuer: "cn=ROOT", Serial: "02",
+				SHA1: "E8E0731CD31EA142A23066D74178D6962D9815E0", Store: "client"},
+			{Subject: "cn=ROOT", Issuer: "cn=ROOT", Serial: "01", SHA1: "5C3C27595E925BEA0B6C8ADE7844278A49E2D60B", Store: "client ROOT"},
+		},
+	} {
+		certs, err := ParseTrustpool(platformtest.Read(t, filepath.Join(fixtures, file)))
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+			continue
+		}
+		if !reflect.DeepEqual(certs, want) {
+			t.Errorf("%s:\n got  %+v\nwant %+v", file, certs, want)
+		}
+	}
 }
 
 func TestParseTrustpoolFields(t *testing.T) {
