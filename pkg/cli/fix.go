@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,9 +35,12 @@ type FixOptions struct {
 	HostKeyPolicy string
 	Legacy        bool
 	JumpHost      string
+	SSHConfig     string
+	IdentityFile  string
 	Timeout       time.Duration
 	Journal       string
 	Transcripts   string
+	portSet       bool // --port given: it wins over ssh_config's Port
 }
 
 func newFixCmd(env *Env) *cobra.Command {
@@ -44,16 +48,22 @@ func newFixCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix HOST [--port P] [--platform auto|iosxe|iosxr|asa|fxos] [--username U] [--method auto|url|file|terminal] [--yes]",
 		Short: "Fix one device from a laptop: detect, show the plan, confirm, fix, prove",
-		Long: `fix needs no inventory. It takes the password from $TRUSTFIX_PASSWORD or asks
-for it without echo (and the enable password from $TRUSTFIX_ENABLE_PASSWORD,
-or asks when the device wants one), detects the device read-only, shows what
+		Long: `fix needs no inventory. It reads ~/.ssh/config for the host as ssh does
+(HostName, User, Port, ProxyJump, IdentityFile; a flag wins), logs in with
+the ssh-agent's keys and the identity files first, and takes the password
+from $TRUSTFIX_PASSWORD or asks for it without echo, only when no key can be
+tried or the device refuses the keys (the enable password likewise, from
+$TRUSTFIX_ENABLE_PASSWORD or when the device wants one), detects the device read-only, shows what
 it would do, asks, runs the platform's import sequence, verifies it by listing
 the trust store again, saves, and prints the proof: the CA's subject, serial
 and fingerprint as the device now lists it.`,
 		Example: `  trustfix fix 10.20.0.11 --username netops
   TRUSTFIX_PASSWORD=... trustfix fix asa-edge-1.example.net --platform asa --yes`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runFix(cmd.Context(), env, args[0], opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.portSet = cmd.Flags().Changed("port")
+			return runFix(cmd.Context(), env, args[0], opts)
+		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Port, "port", 22, "SSH port")
@@ -68,6 +78,8 @@ and fingerprint as the device now lists it.`,
 	f.StringVar(&opts.HostKeyPolicy, "host-key-policy", inventory.DefaultHostKeyPolicy, "strict|accept-new|insecure")
 	f.BoolVar(&opts.Legacy, "legacy-algorithms", false, "allow SHA-1 key exchange, ssh-rsa host keys and CBC ciphers (old images)")
 	f.StringVar(&opts.JumpHost, "jump-host", "", "reach the device through [user@]host[:port]")
+	f.StringVar(&opts.SSHConfig, "ssh-config", "", `OpenSSH client config for HostName, User, Port, ProxyJump, IdentityFile... (default ~/.ssh/config; "none")`)
+	f.StringVar(&opts.IdentityFile, "identity-file", "", "private key to log in with before the password (after the ssh-agent's keys)")
 	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
 	f.StringVar(&opts.Journal, "journal", "", "also append the result to this journal")
 	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: your cache directory)")
@@ -95,7 +107,14 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 	if d.Port < 1 || d.Port > 65535 {
 		return d, inputErrf("--port: want 1-65535")
 	}
-	d.Username = opts.Username
+	d.Username, d.SSHConfig, d.IdentityFile = opts.Username, opts.SSHConfig, opts.IdentityFile
+	notes, err := inventory.ResolveSSH(&d, inventory.Explicit{Port: opts.portSet, Username: opts.Username != "", JumpHost: opts.JumpHost != ""}, env.LookupEnv)
+	if err != nil {
+		return d, inputErr(err)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(env.Err, "warning:", n)
+	}
 	if d.Username == "" {
 		u, err := user.Current()
 		if err != nil {
@@ -103,11 +122,14 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 		}
 		d.Username = u.Username
 	}
-	pw, err := envOrPrompt(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", d.Username, host))
-	if err != nil {
-		return d, err
+	if v, ok := env.LookupEnv("TRUSTFIX_PASSWORD"); (ok && v != "") || !d.SSH.CanUseKeys() {
+		// No key to try first: ask now, before anything connects.
+		pw, err := envOrPrompt(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", d.Username, host))
+		if err != nil {
+			return d, err
+		}
+		d.Password = pw
 	}
-	d.Password = pw
 	if v, ok := env.LookupEnv("TRUSTFIX_ENABLE_PASSWORD"); ok && v != "" {
 		d.EnablePassword = secret.New(v)
 	}
@@ -142,6 +164,25 @@ func envOrPrompt(env *Env, name, prompt string) (secret.Secret, error) {
 	return secret.New(v), nil
 }
 
+// askOnce prompts (or reads name from the environment) the first time it
+// is called, and returns the same secret after.
+func askOnce(env *Env, name, prompt string) func() (secret.Secret, error) {
+	var mu sync.Mutex
+	var got *secret.Secret
+	return func() (secret.Secret, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if got == nil {
+			s, err := envOrPrompt(env, name, prompt)
+			if err != nil {
+				return s, err
+			}
+			got = &s
+		}
+		return *got, nil
+	}
+}
+
 func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	if !opts.Yes && !env.InTerminal {
 		// Refuse before logging in: nobody could answer the question.
@@ -171,21 +212,12 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	defer func() { _ = log.Sync() }()
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
 	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Run: run, Logger: log, Now: env.Now, Hard: env.Hard, TranscriptDir: transcripts}
-	// The enable password is asked for only if the device wants one.
-	askOnce := func() func() (secret.Secret, error) {
-		var got *secret.Secret
-		return func() (secret.Secret, error) {
-			if got == nil {
-				s, err := envOrPrompt(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
-				if err != nil {
-					return s, err
-				}
-				got = &s
-			}
-			return *got, nil
-		}
-	}()
-	runner.AskEnable = askOnce
+	// The enable password is asked for only if the device wants one; the
+	// login password, when keys come first, only if the device refuses them.
+	runner.AskEnable = askOnce(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
+	if dev.Password.IsZero() {
+		runner.AskPassword = askOnce(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", dev.Username, dev.Host))
+	}
 	planned := runner.Device(ctx, dev, 1).Record
 	if err := report.Render(env.Err, report.Table, []record.Record{planned}, report.Options{}); err != nil {
 		return err

@@ -90,6 +90,9 @@ func runLab(cmd *cobra.Command, env *Env, opts LabOptions) error {
 		fmt.Fprintf(w, "%s\t%s\t-\t%s\n", sp.Name, sp.Platform, sp.Version)
 	}
 	_ = w.Flush()
+	if j := lab.JumpHost(); j != nil {
+		fmt.Fprintf(env.Out, "\nJump host:   %s@%s (forwards to the lab's devices only)\n", j.Spec().Username, j.Addr())
+	}
 	cred := sc.Defaults
 	first := lab.Devices()[0]
 	fmt.Fprintf(env.Out, "\nInventory:   %s (host keys go to %s)\n", opts.InventoryOut, known)

@@ -38,7 +38,7 @@ func (l *Lab) AnsibleInventory(opt InventoryOptions) []byte {
 			if familyOf(d.spec) == fam.name {
 				host, port, _ := strings.Cut(d.Addr(), ":")
 				fmt.Fprintf(&hosts, "        %s:\n          ansible_host: %s\n          ansible_port: %s\n", d.spec.Name, host, port)
-				ansibleHostVars(&hosts, d.spec, fam)
+				ansibleHostVars(&hosts, d.spec, fam, l.jumpFor(d.spec))
 			}
 		}
 		for i, sp := range l.offline {
@@ -96,7 +96,7 @@ func familyOf(sp Spec) string {
 
 // ansibleHostVars writes what the trustfix inventory says about sp beyond
 // its address, as host variables.
-func ansibleHostVars(b *strings.Builder, sp Spec, fam ansibleFamily) {
+func ansibleHostVars(b *strings.Builder, sp Spec, fam ansibleFamily, jump string) {
 	if p := inventoryPlatform(sp); p != fam.platform {
 		fmt.Fprintf(b, "          trustfix_platform: %s\n", p)
 	}
@@ -108,5 +108,8 @@ func ansibleHostVars(b *strings.Builder, sp Spec, fam ansibleFamily) {
 	}
 	if sp.ImportMethod != "" {
 		fmt.Fprintf(b, "          trustfix_import_method: %s\n", sp.ImportMethod)
+	}
+	if jump != "" {
+		fmt.Fprintf(b, "          ansible_ssh_common_args: -o ProxyJump=%s\n", jump)
 	}
 }

@@ -252,15 +252,26 @@ func buildTree(doc *Doc) (*yaml.Node, *locator) {
 	return root, loc
 }
 
-// copyNode deep-copies n (aliases followed) so placeholder lines never
-// touch the front-end's nodes.
+// copyNode copies n (aliases followed) so placeholder lines never touch
+// the front-end's nodes. Field values are scalars or short lists: what
+// lies deeper than two levels is left out (the validator only needs to
+// see that it is not a scalar), so an alias bomb cannot blow up.
 func copyNode(n *yaml.Node) *yaml.Node {
+	return copyDepth(n, 2)
+}
+
+func copyDepth(n *yaml.Node, depth int) *yaml.Node {
 	n = deref(n)
 	c := *n
 	c.Content = nil
 	c.Anchor = ""
-	for _, e := range n.Content {
-		c.Content = append(c.Content, copyNode(e))
+	if depth > 0 {
+		for i, e := range n.Content {
+			if i >= 1000 {
+				break
+			}
+			c.Content = append(c.Content, copyDepth(e, depth-1))
+		}
 	}
 	return &c
 }

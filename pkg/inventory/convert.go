@@ -49,8 +49,8 @@ func ReviewEnv(env func(string) (string, bool)) func(string) (string, bool) {
 		if v, ok := env(k); ok {
 			return v, true
 		}
-		if k == "HOME" || k == "SSH_AUTH_SOCK" {
-			return "", false
+		if k == "HOME" || k == "USER" || k == "SSH_AUTH_SOCK" {
+			return "", false // not a password: absent means absent
 		}
 		return "(not set)", true
 	}

@@ -71,6 +71,7 @@ type Device struct {
 	JumpHost          string        `json:"jump_host,omitempty" yaml:"jump_host,omitempty"`         // [user@]host[:port]; see ParseJumpHost
 	IdentityFile      string        `json:"identity_file,omitempty" yaml:"identity_file,omitempty"` // private key, tried before the password; ~/ expanded, relative is from the file's directory
 	SSHConfig         string        `json:"ssh_config,omitempty" yaml:"ssh_config,omitempty"`       // OpenSSH client config to read ("" ~/.ssh/config, "none" none)
+	SSH               SSH           `json:"ssh,omitzero" yaml:"ssh,omitempty"`                      // what ssh_config and the keys add (see SSH)
 	Version           string        `json:"version,omitempty" yaml:"version,omitempty"`             // for cer/esa/wsa not reachable by CLI
 	Groups            []string      `json:"groups,omitempty" yaml:"groups,omitempty"`               // as listed on the device
 	Retries           int           `json:"retries" yaml:"retries"`                                 // extra attempts after a retryable failure

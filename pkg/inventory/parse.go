@@ -24,6 +24,9 @@ type parser struct {
 	// trustfix YAML file.
 	loc *locator
 	dir string // relative paths are taken from here ("": the file's directory)
+	// ssh reads each ssh_config file once; sshNotes are its warnings given.
+	ssh      *sshResolver
+	sshNotes []string
 }
 
 // entry is one field as written at one level of the file.

@@ -106,12 +106,12 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	// once for the attempt, and again only to check a device whose
 	// connection was lost while it was being changed.
 	open := func(platformID string) (*session.Session, error) {
-		return session.Open(ctx, session.Target{
+		return session.Open(ctx, r.withSSH(session.Target{
 			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
 			Password: dev.Password, EnablePassword: dev.EnablePassword,
 			HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
 			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
-		}, session.Options{
+		}, dev), session.Options{
 			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 			Transcript: w, ReadDelay: r.ReadDelay, KnownHosts: &r.knownHosts,
 			OnWarning: func(msg string) { log.Warn(msg) },

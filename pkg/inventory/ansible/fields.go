@@ -2,13 +2,13 @@ package ansible
 
 import (
 	"fmt"
-	"path"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/shlex"
+	"github.com/trustfix/trustfix/pkg/sshconf"
 )
 
 // How Ansible variables become trustfix fields.
@@ -216,7 +216,7 @@ func usable(n *yaml.Node) (*yaml.Node, string) {
 // -o ProxyJump=HOST, or -o ProxyCommand="ssh -W %h:%p [opts] [USER@]HOST".
 // found with an empty jump means ProxyJump=none.
 func jumpFromArgs(args string) (jump string, found bool, err error) {
-	words, err := shlexSplit(args)
+	words, err := shlex.Split(args)
 	if err != nil {
 		return "", false, fmt.Errorf("cannot read ssh arguments %s: %v", inventory.Quote(args), err)
 	}
@@ -226,9 +226,9 @@ func jumpFromArgs(args string) (jump string, found bool, err error) {
 		switch {
 		case w == "-J" && i+1 < len(words):
 			i++
-			return proxyJump(words[i])
+			return sshconf.ProxyJump(words[i])
 		case strings.HasPrefix(w, "-J"):
-			return proxyJump(w[2:])
+			return sshconf.ProxyJump(w[2:])
 		case w == "-o" && i+1 < len(words):
 			i++
 			opt = words[i]
@@ -243,83 +243,10 @@ func jumpFromArgs(args string) (jump string, found bool, err error) {
 		}
 		switch strings.ToLower(strings.TrimSpace(key)) {
 		case "proxyjump":
-			return proxyJump(strings.TrimSpace(val))
+			return sshconf.ProxyJump(strings.TrimSpace(val))
 		case "proxycommand":
-			return proxyCommand(strings.TrimSpace(val))
+			return sshconf.ProxyCommand(strings.TrimSpace(val))
 		}
 	}
 	return "", false, nil
-}
-
-// proxyJump checks an OpenSSH ProxyJump value: "none", or one
-// [user@]host[:port] (ssh:// form too); trustfix goes through one jump host.
-func proxyJump(v string) (string, bool, error) {
-	switch {
-	case strings.EqualFold(v, "none"):
-		return "", true, nil
-	case strings.Contains(v, ","):
-		return "", false, fmt.Errorf("ProxyJump %s chains jump hosts; trustfix goes through one", inventory.Quote(v))
-	}
-	return strings.TrimSuffix(strings.TrimPrefix(v, "ssh://"), "/"), true, nil
-}
-
-// proxyCommand accepts the ProxyCommand form Ansible's network guide
-// documents, `ssh -W %h:%p -q bastion01`, with -p PORT and -l USER.
-func proxyCommand(v string) (string, bool, error) {
-	if strings.EqualFold(v, "none") {
-		return "", true, nil
-	}
-	bad := fmt.Errorf("ProxyCommand %s is not supported (trustfix understands `ssh -W %%h:%%p [-p PORT] [-l USER] [USER@]HOST` and ProxyJump)", inventory.Quote(v))
-	words, err := shlexSplit(v)
-	if err != nil || len(words) < 2 || path.Base(words[0]) != "ssh" {
-		return "", false, bad
-	}
-	var user, host, port string
-	forwards := false
-	for i := 1; i < len(words); i++ {
-		w := words[i]
-		takesArg := len(w) == 2 && strings.Contains("WplioFJbcDEeILmOQRSw", w[1:])
-		switch {
-		case w == "-W" && i+1 < len(words):
-			forwards = strings.HasPrefix(words[i+1], "%h:")
-			i++
-		case w == "-p" && i+1 < len(words):
-			port = words[i+1]
-			i++
-		case w == "-l" && i+1 < len(words):
-			user = words[i+1]
-			i++
-		case w == "-J":
-			return "", false, bad
-		case w == "-o" && i+1 < len(words):
-			i++
-		case strings.HasPrefix(w, "-") && takesArg:
-			i++
-		case strings.HasPrefix(w, "-"):
-		case host == "":
-			host = w
-		default:
-			return "", false, bad // a remote command: not a plain -W forward
-		}
-	}
-	if !forwards || host == "" {
-		return "", false, bad
-	}
-	if u, h, ok := strings.Cut(host, "@"); ok {
-		user, host = u, h
-	}
-	out := host
-	if port != "" {
-		if _, err := strconv.Atoi(port); err != nil {
-			return "", false, bad
-		}
-		if strings.Contains(host, ":") {
-			out = "[" + host + "]"
-		}
-		out += ":" + port
-	}
-	if user != "" {
-		out = user + "@" + out
-	}
-	return out, true, nil
 }

@@ -86,7 +86,8 @@ func expandHostPattern(pattern string) ([]string, int, error) {
 	return hosts, port, err
 }
 
-const maxHosts = 100000
+// maxHosts bounds what one pattern expands to.
+const maxHosts = 20000
 
 // expandRange expands the first [begin:end(:step)] of line, recursively.
 func expandRange(line string, depth int) ([]string, error) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/shlex"
 )
 
 // INI inventories, read by the rules of Ansible's ini plugin (ansible-core
@@ -140,7 +141,7 @@ func addPendingChildren(m *model, name string, declared map[string]*pending, pos
 
 // iniHostLine reads "PATTERN[:PORT] [KEY=VALUE ...]" into group g.
 func iniHostLine(m *model, g *group, line string, pos inventory.Pos) error {
-	words, err := shlexSplit(line)
+	words, err := shlex.Split(line)
 	if err != nil {
 		return inventory.Errorf(pos, "cannot read host line %s: %v", inventory.Quote(line), err)
 	}

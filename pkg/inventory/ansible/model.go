@@ -60,6 +60,7 @@ type group struct {
 	children []*group
 	parents  []*group
 	hosts    []*host
+	member   map[*host]bool // hosts, for membership in constant time
 	priority int
 	depth    int
 }
@@ -126,15 +127,19 @@ func (m *model) host(name string, pos inventory.Pos, port int) *host {
 }
 
 func (m *model) addHost(g *group, h *host) {
-	if !slices.Contains(g.hosts, h) {
-		g.hosts = append(g.hosts, h)
+	if g.member[h] {
+		return
 	}
-	if !slices.Contains(h.groups, g) {
-		h.groups = append(h.groups, g)
+	if g.member == nil {
+		g.member = map[*host]bool{}
 	}
+	g.member[h] = true
+	g.hosts = append(g.hosts, h)
+	h.groups = append(h.groups, g)
 }
 
 func (m *model) removeHost(g *group, h *host) {
+	delete(g.member, h)
 	g.hosts = slices.DeleteFunc(g.hosts, func(x *host) bool { return x == h })
 	h.groups = slices.DeleteFunc(h.groups, func(x *group) bool { return x == g })
 }
@@ -206,9 +211,10 @@ func (m *model) reconcile() {
 			m.addHost(ungrouped, h)
 		}
 	}
+	// A group is revisited only when a longer path reaches it.
 	var depth func(g *group, d int)
 	depth = func(g *group, d int) {
-		if d < g.depth {
+		if d <= g.depth {
 			return
 		}
 		g.depth = d
@@ -216,7 +222,9 @@ func (m *model) reconcile() {
 			depth(c, d+1)
 		}
 	}
-	depth(all, 0)
+	for _, c := range all.children {
+		depth(c, 1)
+	}
 }
 
 // hostGroups is every group h belongs to, directly or through a child

@@ -57,8 +57,19 @@ func kindOf(n *yaml.Node) string {
 }
 
 type yamlReader struct {
-	m    *model
-	path string
+	m     *model
+	path  string
+	steps int // entries walked: aliases can make a small file a huge tree
+}
+
+// maxSteps bounds the entries one YAML inventory may expand to.
+const maxSteps = 1 << 20
+
+func (r *yamlReader) step(n *yaml.Node) error {
+	if r.steps++; r.steps > maxSteps {
+		return inventory.Errorf(r.at(n), "more than %d entries (aliases expanding without end?)", maxSteps)
+	}
+	return nil
 }
 
 func (r *yamlReader) at(n *yaml.Node) inventory.Pos { return inventory.Pos{File: r.path, Line: n.Line} }
@@ -82,6 +93,9 @@ func parseYAMLInventory(m *model, path string, root *yaml.Node) error {
 }
 
 func (r *yamlReader) group(k, v *yaml.Node) (*group, error) {
+	if err := r.step(k); err != nil {
+		return nil, err
+	}
 	if k.Kind != yaml.ScalarNode {
 		return nil, inventory.Errorf(r.at(k), "want a group name, got %s", kindOf(k))
 	}
@@ -140,6 +154,9 @@ func (r *yamlReader) group(k, v *yaml.Node) (*group, error) {
 }
 
 func (r *yamlReader) hosts(g *group, k, v *yaml.Node) error {
+	if err := r.step(k); err != nil {
+		return err
+	}
 	if k.Kind != yaml.ScalarNode || k.Tag != "!!str" && k.Tag != "" {
 		return inventory.Errorf(r.at(k), "host pattern %s must be a string (quote numbers)", inventory.Quote(k.Value))
 	}

@@ -158,7 +158,7 @@ func TestPublishedInventories(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := inventory.FromDoc(doc, func(string) (string, bool) { return "x", true })
+	inv, err := inventory.FromDoc(doc, passwordsOnly)
 	if err == nil || !strings.Contains(err.Error(), "inventory/hosts.yaml:2: NY-SW-01.data.trustfix_password_env: missing (set data.trustfix_password_env in the data of the host, a group or defaults)") {
 		// platform ios in defaults; the password there is ignored: no password_env yet.
 		t.Fatalf("got %v, %v", inv, err)
@@ -179,4 +179,13 @@ func TestPublishedInventories(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no devices") || !strings.Contains(err.Error(), "with platform eos") || !errors.Is(err, inventory.ErrInvalid) {
 		t.Errorf("got %v", err)
 	}
+}
+
+// passwordsOnly says every password variable is set, and nothing else
+// (no HOME, no SSH_AUTH_SOCK: no ssh_config, no agent).
+func passwordsOnly(k string) (string, bool) {
+	if k == "HOME" || k == "USER" || k == "SSH_AUTH_SOCK" {
+		return "", false
+	}
+	return "x", true
 }
