@@ -60,8 +60,15 @@ func newInventoryShowCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
+// InventoryConvertOptions are the flags of `trustfix inventory convert`.
+type InventoryConvertOptions struct {
+	PasswordEnv       string
+	EnablePasswordEnv string
+}
+
 func newInventoryConvertCmd(env *Env) *cobra.Command {
-	return &cobra.Command{
+	opts := InventoryConvertOptions{}
+	cmd := &cobra.Command{
 		Use:   "convert SRC",
 		Short: "Write the trustfix inventory equivalent to an Ansible or Nornir inventory",
 		Long: `convert writes, on stdout, the trustfix inventory that resolves to exactly the
@@ -70,18 +77,29 @@ precedence first on each device), each value carries a comment naming the
 file, line and variable it came from, and no password is ever written
 (password_env names an environment variable). Notes, such as ignored
 passwords or hosts left out, are at the top of the file and on stderr.`,
-		Example: `  trustfix inventory convert hosts.ini > trustfix.yaml
+		Example: `  trustfix inventory convert hosts.ini --password-env TRUSTFIX_PASSWORD > trustfix.yaml
   trustfix inventory convert nornir/ > trustfix.yaml
-  ansible-inventory -i inventory/ --list | trustfix inventory convert - > trustfix.yaml`,
+  ansible-inventory -i inventory/ --list --export | trustfix inventory convert - > trustfix.yaml`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runInventoryConvert(env, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runInventoryConvert(env, args[0], opts) },
 	}
+	cmd.Flags().StringVar(&opts.PasswordEnv, "password-env", "", "password_env for defaults, when the source names none (its hosts may set trustfix_password_env)")
+	cmd.Flags().StringVar(&opts.EnablePasswordEnv, "enable-password-env", "", "enable_password_env for defaults, when the source names none")
+	return cmd
 }
 
-func runInventoryConvert(env *Env, path string) error {
+func runInventoryConvert(env *Env, path string, opts InventoryConvertOptions) error {
 	src, err := formats.Read(path, env.In)
 	if err != nil {
 		return inputErr(err)
+	}
+	if src.Doc != nil {
+		for field, name := range map[string]string{"password_env": opts.PasswordEnv, "enable_password_env": opts.EnablePasswordEnv} {
+			if _, set := src.Doc.Defaults.Get(field); name != "" && !set {
+				flag := "--" + strings.ReplaceAll(field, "_", "-")
+				src.Doc.Defaults.Set(field, inventory.Value{Node: inventory.Scalar(name), Pos: inventory.Pos{File: "command line", Var: flag}})
+			}
+		}
 	}
 	if src.Kind == inventory.KindTrustfix {
 		if _, err := inventory.Parse(src.Path, src.Data, inventory.ReviewEnv(env.LookupEnv)); err != nil {

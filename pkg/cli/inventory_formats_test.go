@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -191,4 +192,88 @@ func TestPlanRejectsBadAnsibleInventory(t *testing.T) {
 	if st := dev.State(); st.Connections != 0 {
 		t.Errorf("the device was contacted %d times", st.Connections)
 	}
+}
+
+var updateConvert = flag.Bool("update-convert", false, "rewrite testdata/inventory/convert/*.yaml")
+
+// TestConvertGolden: what `inventory convert` writes for published and
+// crafted inventories, compared with reviewed golden files (-update-convert
+// rewrites them); each output must also load as a trustfix inventory that
+// resolves to the same devices as its source.
+func TestConvertGolden(t *testing.T) {
+	t.Parallel()
+	const testdata = "../../testdata/inventory"
+	noEnv := func(k string) (string, bool) { return "", false }
+	for golden, args := range map[string][]string{
+		"network-best-practices.yaml": {"ansible/docs/network-best-practices.ini", "--password-env", "TRUSTFIX_PASSWORD", "--enable-password-env", "TRUSTFIX_ENABLE_PASSWORD"},
+		"precedence.yaml":             {"ansible/precedence"},
+		"nornir-crafted.yaml":         {"nornir/crafted"},
+		"nornir-snmp-validation.yaml": {"nornir/snmp-validation/config.yaml", "--password-env", "TRUSTFIX_PASSWORD"},
+	} {
+		t.Run(golden, func(t *testing.T) {
+			args := append([]string{"inventory", "convert", testdata + "/" + args[0]}, args[1:]...)
+			r := invoke(t, noEnv, args...)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			path := filepath.Join(testdata, "convert", golden)
+			if *updateConvert {
+				if err := os.WriteFile(path, []byte(r.stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.stdout != string(want) {
+				t.Errorf("convert output differs from %s (-update-convert rewrites it):\n%s", path, r.stdout)
+			}
+			// The output loads from the source's directory (relative paths
+			// are the source's), and resolves to what the source does. With
+			// an agent, the source needs no password variable either.
+			src := args[2]
+			dir := src
+			if st, err := os.Stat(src); err == nil && !st.IsDir() {
+				dir = filepath.Dir(src)
+			}
+			copyDir := filepath.Join(t.TempDir(), "src")
+			if err := os.CopyFS(copyDir, os.DirFS(dir)); err != nil {
+				t.Fatal(err)
+			}
+			converted := filepath.Join(copyDir, ".converted.yaml") // hidden: an inventory directory skips it
+			if err := os.WriteFile(converted, []byte(r.stdout), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			agentEnv := func(k string) (string, bool) { return "/run/agent.sock", k == "SSH_AUTH_SOCK" }
+			a := invoke(t, agentEnv, "inventory", "show", "-i", converted, "-o", "json")
+			b := invoke(t, agentEnv, "inventory", "show", "-i", filepath.Join(copyDir, strings.TrimPrefix(src, dir)), "-o", "json")
+			if a.code != 0 || b.code != 0 {
+				t.Fatalf("converted: exit %d: %s\nsource: exit %d: %s", a.code, a.stderr, b.code, b.stderr)
+			}
+			if got, want := showDevices(t, a.stdout), showDevices(t, b.stdout); !reflect.DeepEqual(got, want) {
+				t.Errorf("converted resolves to\n%v\nsource to\n%v", got, want)
+			}
+		})
+	}
+}
+
+// showDevices is `inventory show -o json`'s devices without their lines
+// (a converted file has its own).
+func showDevices(t *testing.T, stdout string) []map[string]any {
+	t.Helper()
+	var doc struct {
+		Devices []map[string]any `json:"devices"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range doc.Devices {
+		// The line is the file's own; the password variables are the ones
+		// convert was told to add.
+		delete(d, "line")
+		delete(d, "password_env")
+		delete(d, "enable_password_env")
+	}
+	return doc.Devices
 }

@@ -28,6 +28,11 @@ func Convert(doc *Doc, env func(string) (string, bool)) ([]byte, error) {
 	head.WriteString("are listed lowest first, and a value a group would get wrong is set on the device.\n")
 	head.WriteString("Passwords are never converted: password_env and enable_password_env name\n")
 	head.WriteString("environment variables. Comments say where each value came from.")
+	dir := doc.Dir
+	if dir == "" {
+		dir = filepath.Dir(doc.Path)
+	}
+	fmt.Fprintf(&head, "\nRelative paths (identity_file, known_hosts, ssh_config) are the source's:\nkeep this file in %s.", dir)
 	if len(doc.Warnings) > 0 {
 		head.WriteString("\n\nNotes:")
 		for _, w := range doc.Warnings {

@@ -104,7 +104,9 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 func pin(dev *inventory.Level, chain []*inventory.Level, want []inventory.Field, hostPos inventory.Pos) {
 	inventory.Pin(dev, chain, want)
 	if !slices.ContainsFunc(want, func(f inventory.Field) bool { return f.Key == "host" }) {
-		dev.Set("host", inventory.Value{Node: inventory.Scalar(dev.Name), Pos: hostPos})
+		pos := hostPos
+		pos.Var = "inventory_hostname"
+		dev.Set("host", inventory.Value{Node: inventory.Scalar(dev.Name), Pos: pos})
 	}
 }
 

@@ -217,7 +217,9 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 		inventory.Pin(&dev.Level, chain, want)
 		if !slices.ContainsFunc(want, func(f inventory.Field) bool { return f.Key == "host" }) {
 			// No hostname anywhere: the host's name is its address.
-			dev.Set("host", inventory.Value{Node: inventory.Scalar(h.name), Pos: h.pos})
+			pos := h.pos
+			pos.Var = "name"
+			dev.Set("host", inventory.Value{Node: inventory.Scalar(h.name), Pos: pos})
 		}
 		doc.Devices = append(doc.Devices, dev)
 	}
