@@ -8,6 +8,8 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZ := \
 	./pkg/inventory:FuzzParse \
 	./pkg/inventory/ansible:FuzzInventoryFile \
+	./pkg/inventory:FuzzCLIFields \
+	./pkg/sanitize:FuzzText \
 	./pkg/secret:FuzzWriter \
 	./pkg/advisory:FuzzCompare \
 	./pkg/advisory:FuzzParse \

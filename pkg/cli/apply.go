@@ -79,6 +79,9 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	if opts.MaxFailures < 0 || opts.Canary < 0 {
 		return inputErrf("--max-failures and --canary must be >= 0")
 	}
+	if err := checkFDs(opts.Concurrency, devs, true); err != nil {
+		return err
+	}
 	j, err := journal.Open(opts.Journal)
 	if err != nil {
 		if errors.Is(err, journal.ErrInUse) {

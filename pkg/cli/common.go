@@ -16,6 +16,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory/formats"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
 // fleetFlags are shared by plan and apply.
@@ -108,7 +109,9 @@ func newLogger(env *Env, verbose bool) *zap.Logger {
 	}
 	// Devices log from their own goroutines: one lock around the stream,
 	// or concurrent entries race (and a bytes.Buffer in tests corrupts).
-	return zap.New(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(env.Err)), level))
+	// Every message and string field is escaped: device text must not
+	// reach a terminal raw (the console encoder prints strings as they are).
+	return zap.New(sanitize.ZapCore(zapcore.NewCore(encoder, zapcore.Lock(zapcore.AddSync(env.Err)), level)))
 }
 
 func newRunID(env *Env) string {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/report"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 	"github.com/trustfix/trustfix/pkg/secret"
 )
 
@@ -87,8 +89,20 @@ and fingerprint as the device now lists it.`,
 }
 
 func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error) {
-	d := inventory.NewDevice(host, host)
+	// HOST is [USER@]HOST[:PORT]; the host is also the device's name (its
+	// transcript's file name), so it gets the inventory's checks.
+	target, err := inventory.ParseJumpHost(host)
+	if err == nil {
+		err = inventory.CheckHost(target.Host)
+	}
+	if err != nil {
+		return inventory.Device{}, inputErrf("%s", strings.Replace(err.Error(), "jump host", "host", 1))
+	}
+	d := inventory.NewDevice(target.Host, target.Host)
 	d.Port, d.Platform, d.ImportMethod = opts.Port, opts.Platform, opts.Method
+	if target.Port != inventory.DefaultPort {
+		d.Port = target.Port
+	}
 	d.BundleFile, d.BundleURL, d.KnownHosts = opts.BundleFile, opts.BundleURL, opts.KnownHosts
 	d.HostKeyPolicy, d.LegacyAlgorithms, d.JumpHost, d.Timeout = opts.HostKeyPolicy, opts.Legacy, opts.JumpHost, opts.Timeout
 	d.Retries = 0
@@ -104,11 +118,28 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 	if d.ImportMethod == "file" && d.BundleFile == "" {
 		return d, inputErrf("--method file needs --bundle-file")
 	}
+	// Both are typed at the device: the inventory's grammar applies.
+	if d.BundleFile != "" {
+		if err := inventory.CheckBundleFile(d.BundleFile); err != nil {
+			return d, inputErrf("--bundle-file: %v", err)
+		}
+	}
+	if err := inventory.CheckBundleURL(d.BundleURL); err != nil {
+		return d, inputErrf("--bundle-url: %v", err)
+	}
+	if d.HostKeyPolicy == "insecure" {
+		fmt.Fprintln(env.Err, "warning: --host-key-policy insecure: host keys are not checked")
+	}
 	if d.Port < 1 || d.Port > 65535 {
 		return d, inputErrf("--port: want 1-65535")
 	}
+	// USER@, :PORT and the flags are explicit: they win over ~/.ssh/config.
 	d.Username, d.SSHConfig, d.IdentityFile = opts.Username, opts.SSHConfig, opts.IdentityFile
-	notes, err := inventory.ResolveSSH(&d, inventory.Explicit{Port: opts.portSet, Username: opts.Username != "", JumpHost: opts.JumpHost != ""}, env.LookupEnv)
+	if d.Username == "" {
+		d.Username = target.User
+	}
+	set := inventory.Explicit{Port: opts.portSet || target.Port != inventory.DefaultPort, Username: d.Username != "", JumpHost: opts.JumpHost != ""}
+	notes, err := inventory.ResolveSSH(&d, set, env.LookupEnv)
 	if err != nil {
 		return d, inputErr(err)
 	}
@@ -218,6 +249,9 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	if dev.Password.IsZero() {
 		runner.AskPassword = askOnce(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", dev.Username, dev.Host))
 	}
+	// The plan is read-only: a Ctrl-C ends it at once. The change runs
+	// under env.Hard, as apply's devices do: a first Ctrl-C lets it finish,
+	// a second makes it back out.
 	planned := runner.Device(ctx, dev, 1).Record
 	if err := report.Render(env.Err, report.Table, []record.Record{planned}, report.Options{}); err != nil {
 		return err
@@ -235,6 +269,10 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 			return nil
 		}
 	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(env.Err, "nothing changed")
+		return &errStopped{reason: "interrupted"}
+	}
 	if planned.Platform != "" {
 		dev.Platform = planned.Platform // detected: no second guess
 	}
@@ -243,7 +281,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		// As apply does: the intent is on disk before the first change.
 		runner.BeforeChange = j.Append
 	}
-	rec := runner.Device(ctx, dev, 1).Record
+	rec := runner.Device(env.Hard, dev, 1).Record
 	if j != nil {
 		if err := j.Append(rec); err != nil {
 			return err
@@ -257,29 +295,31 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 }
 
 func fixVerdict(env *Env, r record.Record) error {
-	fmt.Fprintf(env.Out, "%s: %s: %s\n", r.Name, r.Verdict, firstNonEmpty(r.Error, r.Reason))
+	fmt.Fprintf(env.Out, "%s: %s: %s\n", line(r.Name), line(string(r.Verdict)), line(firstNonEmpty(r.Error, r.Reason)))
 	if report.IsFailure(r) {
 		return errDevicesFailed
 	}
 	return nil
 }
 
+// printProof prints the outcome and the CA as the device lists it. Every
+// value passes through line: the proof fields are the device's own words.
 func printProof(env *Env, ca *cert.CA, r record.Record) {
 	if r.Outcome != record.Remediated {
-		fmt.Fprintf(env.Out, "%s: %s at %s: %s\n", r.Name, r.Outcome, r.Stage, firstNonEmpty(r.Error, r.Reason))
+		fmt.Fprintf(env.Out, "%s: %s at %s: %s\n", line(r.Name), line(string(r.Outcome)), line(r.Stage), line(firstNonEmpty(r.Error, r.Reason)))
 		if r.Transcript != "" {
-			fmt.Fprintf(env.Out, "transcript: %s\n", r.Transcript)
+			fmt.Fprintf(env.Out, "transcript: %s\n", line(r.Transcript))
 		}
 		return
 	}
-	fmt.Fprintf(env.Out, "%s: remediated (%s %s, method %s)\n", r.Name, r.Platform, r.Version, r.Method)
-	fmt.Fprintf(env.Out, "  %s as the device now lists it:\n", ca.CommonName())
+	fmt.Fprintf(env.Out, "%s: remediated (%s %s, method %s)\n", line(r.Name), line(r.Platform), line(r.Version), line(string(r.Method)))
+	fmt.Fprintf(env.Out, "  %s as the device now lists it:\n", line(ca.CommonName()))
 	if p := r.Proof; p != nil {
-		fmt.Fprintf(env.Out, "    subject:     %s\n    serial:      %s\n", p.Subject, p.Serial)
+		fmt.Fprintf(env.Out, "    subject:     %s\n    serial:      %s\n", line(p.Subject), line(p.Serial))
 		if p.Fingerprint != "" {
-			fmt.Fprintf(env.Out, "    fingerprint: %s (SHA-1)\n", p.Fingerprint)
+			fmt.Fprintf(env.Out, "    fingerprint: %s (SHA-1)\n", line(p.Fingerprint))
 		} else {
-			fmt.Fprintf(env.Out, "    fingerprint: not listed by %s; matched by serial and subject (expected SHA-1 %s)\n", r.Platform, ca.SHA1())
+			fmt.Fprintf(env.Out, "    fingerprint: not listed by %s; matched by serial and subject (expected SHA-1 %s)\n", line(r.Platform), ca.SHA1())
 		}
 	}
 	persistent := "yes"
@@ -288,12 +328,16 @@ func printProof(env *Env, ca *cert.CA, r record.Record) {
 	}
 	fmt.Fprintf(env.Out, "  persistent:  %s\n", persistent)
 	if r.Fallback != "" {
-		fmt.Fprintf(env.Out, "  fallback:    %s\n", r.Fallback)
+		fmt.Fprintf(env.Out, "  fallback:    %s\n", line(r.Fallback))
 	}
 	if r.Transcript != "" {
-		fmt.Fprintf(env.Out, "  transcript:  %s\n", r.Transcript)
+		fmt.Fprintf(env.Out, "  transcript:  %s\n", line(r.Transcript))
 	}
 }
+
+// line is how any text reaches the terminal: one line, no control
+// characters or escape sequences.
+func line(s string) string { return sanitize.Line(s) }
 
 func firstNonEmpty(a, b string) string {
 	if a != "" {

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -180,8 +181,15 @@ func runInventoryShow(env *Env, opts InventoryShowOptions) error {
 // login says how a device authenticates, without a secret.
 func login(d inventory.Device) string {
 	var parts []string
-	if d.IdentityFile != "" {
-		parts = append(parts, "key "+d.IdentityFile)
+	if d.SSH.CanUseKeys() {
+		var keys []string
+		if d.SSH.Agent != "" {
+			keys = append(keys, "agent")
+		}
+		for _, f := range d.SSH.IdentityFiles {
+			keys = append(keys, filepath.Base(f))
+		}
+		parts = append(parts, "keys ("+strings.Join(keys, ", ")+")")
 	}
 	switch {
 	case d.PasswordEnv != "":

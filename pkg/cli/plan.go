@@ -52,6 +52,9 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkFDs(opts.Concurrency, devs, false); err != nil {
+		return err
+	}
 	log := newLogger(env, false)
 	defer func() { _ = log.Sync() }()
 	runner := &remediate.Runner{Registry: registry.Default(), CA: ca, Apply: false, Logger: log, Now: env.Now, Hard: env.Hard}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
 // Run executes the command line and returns the process exit code.
@@ -19,7 +21,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetErr(env.Err)
 	err := root.ExecuteContext(ctx)
 	if err != nil && !errors.Is(err, errDevicesFailed) {
-		fmt.Fprintf(env.Err, "trustfix: %v\n", err)
+		fmt.Fprintf(env.Err, "trustfix: %s\n", sanitize.Line(err.Error()))
 	}
 	return exitCode(err)
 }

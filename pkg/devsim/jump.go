@@ -1,7 +1,6 @@
 package devsim
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
 	"net"
@@ -23,9 +22,9 @@ type JumpSpec struct {
 }
 
 // JumpHost is an SSH bastion over real SSH, as OpenSSH's sshd serves
-// `ssh -J` / ProxyJump: it logs users in (password and/or public keys)
-// and forwards direct-tcpip channels to the addresses it allows, and
-// nowhere else. It opens no shell.
+// `ssh -J` / ProxyJump and trustfix's jump_host: it logs users in
+// (password and/or public keys) and forwards direct-tcpip channels to the
+// addresses it allows, and nowhere else. It opens no shell.
 type JumpHost struct {
 	spec  JumpSpec
 	ln    net.Listener
@@ -36,16 +35,29 @@ type JumpHost struct {
 	once  sync.Once
 
 	mu        sync.Mutex
-	forwards  map[string]int // target host:port → channels forwarded
-	refused   int            // forwards refused (a target it does not allow)
+	live      map[io.Closer]bool // connections in and out, cut by Close
+	tunnels   []string           // targets of the forwarded channels, in order
+	refused   int                // forwards refused (a target it does not allow)
 	logins    int
 	keyLogins int
-	live      map[net.Conn]bool
 }
 
-// StartJumpHost listens on host (port chosen by the system) and forwards
-// to the addresses allow accepts.
-func StartJumpHost(spec JumpSpec, host string, allow func(addr string) bool) (*JumpHost, error) {
+// StartJumpHost serves a bastion on 127.0.0.1 that logs in with creds and
+// forwards to loopback addresses.
+func StartJumpHost(creds Credentials) (*JumpHost, error) {
+	return ServeJumpHost(JumpSpec{Username: creds.Username, Password: creds.Password, AuthorizedKeys: creds.AuthorizedKeys}, "127.0.0.1", loopback)
+}
+
+// loopback allows a forward to 127.0.0.0/8 or ::1 only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && ip != nil && ip.IsLoopback()
+}
+
+// ServeJumpHost listens on host (port chosen by the system) and forwards
+// to the addresses allow accepts (nil: none).
+func ServeJumpHost(spec JumpSpec, host string, allow func(addr string) bool) (*JumpHost, error) {
 	key, err := nameHostKey("jump-host/" + spec.Username)
 	if err != nil {
 		return nil, err
@@ -54,8 +66,7 @@ func StartJumpHost(spec JumpSpec, host string, allow func(addr string) bool) (*J
 	if err != nil {
 		return nil, err
 	}
-	j := &JumpHost{spec: spec, ln: ln, key: key, allow: allow, done: make(chan struct{}),
-		forwards: map[string]int{}, live: map[net.Conn]bool{}}
+	j := &JumpHost{spec: spec, ln: ln, key: key, allow: allow, done: make(chan struct{}), live: map[io.Closer]bool{}}
 	j.wg.Add(1)
 	go j.serve()
 	return j, nil
@@ -73,11 +84,22 @@ func (j *JumpHost) HostKey() ssh.PublicKey { return j.key.PublicKey() }
 // Spec is what it was started with.
 func (j *JumpHost) Spec() JumpSpec { return j.spec }
 
-// Forwards is how many channels it forwarded to addr (host:port).
-func (j *JumpHost) Forwards(addr string) int {
+// Tunnels lists the host:port of every channel forwarded so far.
+func (j *JumpHost) Tunnels() []string {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return j.forwards[addr]
+	return append([]string(nil), j.tunnels...)
+}
+
+// Forwards is how many channels it forwarded to addr (host:port).
+func (j *JumpHost) Forwards(addr string) int {
+	n := 0
+	for _, t := range j.Tunnels() {
+		if t == addr {
+			n++
+		}
+	}
+	return n
 }
 
 // Logins are its successful logins, and of those the ones with a key.
@@ -94,18 +116,39 @@ func (j *JumpHost) Refused() int {
 	return j.refused
 }
 
-// Close stops it and waits for its connections to end.
+// Close stops it and cuts every connection through it.
 func (j *JumpHost) Close() {
 	j.once.Do(func() {
-		close(j.done)
-		_ = j.ln.Close()
 		j.mu.Lock()
+		close(j.done)
 		for c := range j.live {
 			_ = c.Close()
 		}
 		j.mu.Unlock()
+		_ = j.ln.Close()
 		j.wg.Wait()
 	})
+}
+
+// track adds (on) or removes a connection Close must cut; once closed it
+// closes a new one at once and says so.
+func (j *JumpHost) track(c io.Closer, on bool) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	select {
+	case <-j.done:
+		if on {
+			_ = c.Close()
+			return false
+		}
+	default:
+	}
+	if on {
+		j.live[c] = true
+	} else {
+		delete(j.live, c)
+	}
+	return true
 }
 
 func (j *JumpHost) serve() {
@@ -115,18 +158,14 @@ func (j *JumpHost) serve() {
 		if err != nil {
 			return
 		}
-		j.mu.Lock()
-		j.live[conn] = true
-		j.mu.Unlock()
+		if !j.track(conn, true) {
+			continue
+		}
 		j.wg.Add(1)
 		go func() {
 			defer j.wg.Done()
-			defer func() {
-				j.mu.Lock()
-				delete(j.live, conn)
-				j.mu.Unlock()
-				_ = conn.Close()
-			}()
+			defer j.track(conn, false)
+			defer conn.Close()
 			j.handle(conn)
 		}()
 	}
@@ -134,7 +173,7 @@ func (j *JumpHost) serve() {
 
 func (j *JumpHost) config() *ssh.ServerConfig {
 	var failed bool
-	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_9.2p1 trustfix-devsim-bastion", MaxAuthTries: 6}
+	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-OpenSSH_9.6", MaxAuthTries: 6}
 	if j.spec.Password != "" && !j.spec.KeysOnly {
 		cfg.PasswordCallback = func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if c.User() == j.spec.Username && string(pw) == j.spec.Password {
@@ -165,28 +204,33 @@ func (j *JumpHost) handle(conn net.Conn) {
 	j.mu.Unlock()
 	defer sconn.Close()
 	go ssh.DiscardRequests(reqs)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	for nc := range chans {
 		if nc.ChannelType() != "direct-tcpip" {
 			_ = nc.Reject(ssh.Prohibited, "this bastion only forwards (ssh -J)")
 			continue
 		}
-		wg.Add(1)
+		j.wg.Add(1)
 		go func() {
-			defer wg.Done()
+			defer j.wg.Done()
 			j.forward(nc)
 		}()
 	}
 }
 
-// forward connects a direct-tcpip channel (RFC 4254 7.2) to its target.
+// forward connects a direct-tcpip channel (RFC 4254 7.2) to its target
+// and copies both ways until either side ends.
 func (j *JumpHost) forward(nc ssh.NewChannel) {
-	target, ok := directTarget(nc.ExtraData())
-	if !ok {
+	var to struct {
+		Host     string
+		Port     uint32
+		OrigHost string
+		OrigPort uint32
+	}
+	if err := ssh.Unmarshal(nc.ExtraData(), &to); err != nil || to.Port == 0 || to.Port > 65535 {
 		_ = nc.Reject(ssh.ConnectionFailed, "bad direct-tcpip request")
 		return
 	}
+	target := net.JoinHostPort(to.Host, strconv.Itoa(int(to.Port)))
 	if j.allow == nil || !j.allow(target) {
 		j.mu.Lock()
 		j.refused++
@@ -194,49 +238,30 @@ func (j *JumpHost) forward(nc ssh.NewChannel) {
 		_ = nc.Reject(ssh.Prohibited, "administratively prohibited: "+target)
 		return
 	}
-	out, err := net.DialTimeout("tcp", target, 10*time.Second)
+	up, err := net.DialTimeout("tcp", target, handshakeLimit)
 	if err != nil {
 		_ = nc.Reject(ssh.ConnectionFailed, err.Error())
 		return
 	}
 	ch, reqs, err := nc.Accept()
 	if err != nil {
-		out.Close()
+		_ = up.Close()
 		return
 	}
-	j.mu.Lock()
-	j.forwards[target]++
-	j.mu.Unlock()
 	go ssh.DiscardRequests(reqs)
+	j.mu.Lock()
+	j.tunnels = append(j.tunnels, target)
+	j.mu.Unlock()
+	if !j.track(up, true) {
+		_ = ch.Close()
+		return
+	}
+	defer j.track(up, false)
 	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(out, ch); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(ch, out); done <- struct{}{} }()
-	ended := 0
-	select {
-	case <-done: // either side hung up: end both
-		ended = 1
-	case <-j.done:
-	}
-	out.Close()
-	ch.Close()
-	for ; ended < 2; ended++ {
-		<-done
-	}
-}
-
-// directTarget decodes a direct-tcpip request's host and port.
-func directTarget(b []byte) (string, bool) {
-	if len(b) < 4 {
-		return "", false
-	}
-	n := binary.BigEndian.Uint32(b)
-	if uint32(len(b)-4) < n+4 {
-		return "", false
-	}
-	host := string(b[4 : 4+n])
-	port := binary.BigEndian.Uint32(b[4+n:])
-	if port == 0 || port > 65535 {
-		return "", false
-	}
-	return net.JoinHostPort(host, strconv.Itoa(int(port))), true
+	go func() { _, _ = io.Copy(up, ch); _ = up.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { _, _ = io.Copy(ch, up); _ = ch.CloseWrite(); done <- struct{}{} }()
+	<-done
+	_ = up.Close()
+	_ = ch.Close()
+	<-done
 }

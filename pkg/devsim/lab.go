@@ -86,7 +86,7 @@ func (l *Lab) startJump(spec JumpSpec, host string) error {
 	for _, d := range l.devices {
 		addrs[d.Addr()] = true
 	}
-	j, err := StartJumpHost(spec, host, func(addr string) bool { return addrs[addr] })
+	j, err := ServeJumpHost(spec, host, func(addr string) bool { return addrs[addr] })
 	if err != nil {
 		return fmt.Errorf("devsim: jump host: %w", err)
 	}

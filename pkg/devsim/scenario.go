@@ -139,6 +139,8 @@ type Faults struct {
 	// ErrorReportingPrompt makes the ASA ask about anonymous error reporting
 	// at the first `configure terminal`.
 	ErrorReportingPrompt bool `yaml:"error_reporting_prompt"`
+	// Hostile is a broken or attacking device (hostile.go).
+	Hostile Hostile `yaml:"hostile"`
 }
 
 // ExistingTrustpoint is an FXOS trustpoint present before any session.

@@ -157,6 +157,9 @@ func (d *Device) shell(conn net.Conn, ch ssh.Channel, reqs <-chan *ssh.Request) 
 			case "pty-req", "window-change", "env":
 				_ = req.Reply(req.WantReply, nil)
 			case "shell":
+				if d.spec.Faults.Hostile.StallShell {
+					continue // never answered
+				}
 				_ = req.Reply(true, nil)
 				select {
 				case <-started:
@@ -174,6 +177,10 @@ func (d *Device) shell(conn net.Conn, ch ssh.Channel, reqs <-chan *ssh.Request) 
 	case <-d.done:
 		return
 	case <-time.After(handshakeLimit):
+		return
+	}
+	if d.spec.Faults.Hostile.FloodAt == "login" {
+		_ = d.flood(ch)
 		return
 	}
 	log, dropAt := d.openSession()

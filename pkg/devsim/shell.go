@@ -56,6 +56,9 @@ type errorStyle struct {
 // dispatch parses and runs one line in table t. prompt is what preceded the
 // line on the screen (for the caret).
 func (b *base) dispatch(t *table, line, prompt string, st errorStyle) error {
+	if handled, err := b.hostile(line, st); handled {
+		return err
+	}
 	cmdText, filter, pipe := splitPipe(line)
 	r := t.parse(cmdText)
 	if w := t.parse(line); w.cmd != nil && w.cmd.words[len(w.cmd.words)-1] == argRest {

@@ -63,13 +63,17 @@ const (
 	StopInterrupted = "interrupted"
 	StopMaxFailures = "max-failures reached"
 	StopCanary      = "the canary failed"
-	stopJournal     = "the journal could not be written: "
+	// StopLocal: this machine ran out of a resource (open files); more
+	// devices would only fail the same way, and not through their fault.
+	StopLocal   = "local resources exhausted (too many open files?): raise ulimit -n or lower -c"
+	stopJournal = "the journal could not be written: "
 )
 
 type result struct {
-	dev inventory.Device
-	rec record.Record
-	err error // OnAttempt failed
+	dev   inventory.Device
+	rec   record.Record
+	err   error // OnAttempt failed
+	local bool  // the attempt failed for lack of a local resource
 }
 
 // Run runs devs. launch stops new devices (first signal); work runs under
@@ -180,6 +184,8 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			switch {
 			case r.err != nil:
 				stop(stopJournal + r.err.Error())
+			case r.local:
+				stop(StopLocal)
 			case len(pending) == 0:
 			case opt.MaxFailures > 0 && sum.Failures >= opt.MaxFailures:
 				stop(StopMaxFailures)
@@ -206,6 +212,9 @@ func attempts(launch, hard context.Context, stopping <-chan struct{}, d inventor
 			if err := opt.OnAttempt(a.Record); err != nil {
 				return result{dev: d, rec: a.Record, err: err}
 			}
+		}
+		if a.Local {
+			return result{dev: d, rec: a.Record, local: true}
 		}
 		if !a.Retryable || n > d.Retries || halted() || hard.Err() != nil {
 			return result{dev: d, rec: a.Record}

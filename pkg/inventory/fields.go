@@ -3,10 +3,10 @@ package inventory
 import (
 	"fmt"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -57,8 +57,8 @@ var fields = []field{
 	{"host", anyLevel, hostKind, func(d *Device, v value) { d.Host = v.s }},
 	{"port", anyLevel, intKind(1, 65535), func(d *Device, v value) { d.Port = v.n }},
 	{"platform", anyLevel, enumKind(Platforms), func(d *Device, v value) { d.Platform = v.s }},
-	{"version", anyLevel, stringKind, func(d *Device, v value) { d.Version = v.s }},
-	{"username", anyLevel, stringKind, func(d *Device, v value) { d.Username = v.s }},
+	{"version", anyLevel, plainKind, func(d *Device, v value) { d.Version = v.s }},
+	{"username", anyLevel, plainKind, func(d *Device, v value) { d.Username = v.s }},
 	{"password_env", anyLevel, envKind, nil},
 	{"enable_password_env", anyLevel, envKind, nil},
 	{"password", anyLevel, stringKind, nil},
@@ -69,14 +69,14 @@ var fields = []field{
 	{"bundle_file", anyLevel, bundleFileKind, func(d *Device, v value) { d.BundleFile = v.s }},
 	{"bundle_url", anyLevel, urlKind, func(d *Device, v value) { d.BundleURL = v.s }},
 	{"host_key_policy", anyLevel, enumKind(HostKeyPolicies), func(d *Device, v value) { d.HostKeyPolicy = v.s }},
-	{"known_hosts", anyLevel, stringKind, func(d *Device, v value) { d.KnownHosts = v.s }},
+	{"known_hosts", anyLevel, plainKind, func(d *Device, v value) { d.KnownHosts = v.s }},
 	{"legacy_algorithms", anyLevel, boolKind, func(d *Device, v value) { d.LegacyAlgorithms = v.b }},
 	{"jump_host", anyLevel, jumpHostKind, func(d *Device, v value) { d.JumpHost = v.s }},
-	{"identity_file", anyLevel, stringKind, func(d *Device, v value) { d.IdentityFile = v.s }},
-	{"ssh_config", anyLevel, stringKind, func(d *Device, v value) { d.SSHConfig = v.s }},
+	{"identity_file", anyLevel, plainKind, func(d *Device, v value) { d.IdentityFile = v.s }},
+	{"ssh_config", anyLevel, plainKind, func(d *Device, v value) { d.SSHConfig = v.s }},
 	{"groups", inDevice, groupListKind, nil},
 	{"max_sessions", inGroup, intKind(1, 100000), nil},
-	{"ca_file", inTop, stringKind, nil},
+	{"ca_file", inTop, plainKind, nil},
 }
 
 // lookupField returns the field named key, or nil.
@@ -148,12 +148,24 @@ func stringKind(n *yaml.Node) (value, *problem) {
 	return value{s: n.Value}, nil
 }
 
+// plainKind: a string without control or format characters (it is shown
+// in logs and reports, or used as a path).
+func plainKind(n *yaml.Node) (value, *problem) {
+	v, p := stringKind(n)
+	if p == nil && hasInvisible(v.s) {
+		return v, bad("invalid %s (control characters are not allowed)", quote(v.s))
+	}
+	return v, p
+}
+
 // checkName rejects characters that are --limit syntax (comma, a leading
-// "!", glob metacharacters) or that break log lines; "" when s is fine.
+// "!", glob metacharacters), that break log lines, or that would take a
+// transcript file (JOURNAL.d/RUN-ID/NAME.log) out of its folder; "" when s
+// is fine.
 func checkName(s string) string {
-	if strings.ContainsAny(s, ",*?[]\\") || strings.HasPrefix(s, "!") ||
-		strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
-		return fmt.Sprintf(`invalid name %s (spaces, commas, a leading "!" and *?[]\ are not allowed)`, quote(s))
+	if strings.ContainsAny(s, ",*?[]\\/") || strings.HasPrefix(s, "!") || strings.Contains(s, "..") ||
+		strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || invisible(r) || unicode.IsSpace(r) }) >= 0 {
+		return fmt.Sprintf(`invalid name %s (spaces, control characters, "/", "..", commas, a leading "!" and *?[]\ are not allowed)`, quote(s))
 	}
 	return ""
 }
@@ -170,8 +182,10 @@ func nameKind(n *yaml.Node) (value, *problem) {
 
 func hostKind(n *yaml.Node) (value, *problem) {
 	v, p := stringKind(n)
-	if p == nil && strings.IndexFunc(v.s, func(r rune) bool { return r <= ' ' || r == '/' || r == '@' }) >= 0 {
-		return v, bad("invalid host %s (want a name or an IP address)", quote(v.s))
+	if p == nil {
+		if err := CheckHost(v.s); err != nil {
+			return v, bad("%s", err.Error())
+		}
 	}
 	return v, p
 }
@@ -246,33 +260,33 @@ func envKind(n *yaml.Node) (value, *problem) {
 	return v, nil
 }
 
-// bundleFileKind: FILESYSTEM:PATH on the device, e.g. flash:ios_core.p7b.
+// bundleFileKind: FILESYSTEM:PATH on the device, e.g. flash:ios_core.p7b
+// (typed at the CLI: see CheckBundleFile).
 func bundleFileKind(n *yaml.Node) (value, *problem) {
 	v, p := stringKind(n)
 	if p != nil {
 		return v, p
 	}
-	fs, path, ok := strings.Cut(v.s, ":")
-	if !ok || fs == "" || path == "" || strings.ContainsAny(v.s, " \t") {
-		return v, bad("invalid %s (want FILESYSTEM:PATH, e.g. flash:ios_core.p7b)", quote(v.s))
+	if err := CheckBundleFile(v.s); err != nil {
+		return v, bad("%s", err.Error())
 	}
 	return v, nil
 }
 
+// urlKind: the bundle URL (typed at the CLI: see CheckBundleURL).
 func urlKind(n *yaml.Node) (value, *problem) {
 	v, p := stringKind(n)
 	if p != nil {
 		return v, p
 	}
-	u, err := url.Parse(v.s)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ftp" && u.Scheme != "tftp") {
-		return v, bad("invalid URL %s (want http, https, ftp or tftp, e.g. %s)", quote(v.s), DefaultBundleURL)
+	if err := CheckBundleURL(v.s); err != nil {
+		return v, bad("%s", err.Error())
 	}
 	return v, nil
 }
 
 func jumpHostKind(n *yaml.Node) (value, *problem) {
-	v, p := stringKind(n)
+	v, p := plainKind(n)
 	if p != nil {
 		return v, p
 	}

@@ -107,10 +107,15 @@ func (p *parser) password(m map[string]*entry, key string, l *level, required bo
 		s, err := secret.FromLookup(e.v.s, p.env)
 		if err != nil {
 			p.errs = append(p.errs, &Error{File: p.file, Line: e.line, Field: e.path, Msg: err.Error(), Err: err})
+		} else if key == "enable_password" && hasControl(s.Reveal()) {
+			p.add(e.line, e.path, "the value of %s holds a control character (a newline would be typed as a second line at the device; the value is not shown)", e.v.s)
 		}
 		return s
 	}
 	if e := m[key]; e != nil {
+		if e.ok && key == "enable_password" && hasControl(e.v.s) {
+			p.add(e.line, e.path, "holds a control character (a newline would be typed as a second line at the device; the value is not shown)")
+		}
 		if e.ok {
 			return secret.New(e.v.s)
 		}
@@ -120,6 +125,12 @@ func (p *parser) password(m map[string]*entry, key string, l *level, required bo
 		p.add(l.line, l.path+"."+key+"_env", "missing (set password_env, or password, in the device, a group or defaults; or log in with a key: identity_file, ssh_config's IdentityFile or an ssh-agent)")
 	}
 	return secret.Secret{}
+}
+
+// hasControl reports a C0 or C1 control character or DEL. The enable
+// password is typed at the device's prompt, so it must be one line.
+func hasControl(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || (r >= 0x7f && r <= 0x9f) }) >= 0
 }
 
 func sortedKeys(m map[string]*level) []string {

@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/safefile"
 )
 
 // ErrClosed is returned by Append after Close.
@@ -76,12 +77,13 @@ func open(path string, h hooks) (*Journal, error) {
 }
 
 // openFile opens (or creates) the journal for appending and reports
-// whether its last line is unterminated.
+// whether its last line is unterminated. A symbolic link or anything but a
+// regular file at path is refused: lines must never land in another file.
 func openFile(path string, h hooks) (*os.File, bool, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := safefile.Open(path, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o600)
 	created := err == nil
 	if errors.Is(err, fs.ErrExist) {
-		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		f, err = safefile.Open(path, os.O_RDWR|os.O_APPEND, 0)
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("open journal: %w", err)
@@ -95,7 +97,7 @@ func openFile(path string, h hooks) (*os.File, bool, error) {
 		}
 		return f, false, nil
 	}
-	torn, err := endsTorn(path)
+	torn, err := endsTorn(f)
 	if err != nil {
 		f.Close()
 		return nil, false, fmt.Errorf("open journal: %w", err)
@@ -104,13 +106,9 @@ func openFile(path string, h hooks) (*os.File, bool, error) {
 }
 
 // endsTorn reports whether a non-empty file does not end in "\n": the
-// trace of a run killed in the middle of a write.
-func endsTorn(path string) (bool, error) {
-	r, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer r.Close()
+// trace of a run killed in the middle of a write. It reads through the
+// descriptor Open checked, not the name again.
+func endsTorn(r *os.File) (bool, error) {
 	st, err := r.Stat()
 	if err != nil || st.Size() == 0 {
 		return false, err

@@ -188,7 +188,7 @@ func names(recs []record.Record) string {
 func TestLockRefusesSecondOpen(t *testing.T) {
 	path := newPath(t)
 	j := mustOpen(t, path)
-	if b, _ := os.ReadFile(path + ".lock"); string(b) != fmt.Sprintf("%d\n", os.Getpid()) {
+	if b, _ := os.ReadFile(path + ".lock"); strings.TrimSpace(string(b)) != fmt.Sprint(os.Getpid()) {
 		t.Errorf("lock file holds %q, want our pid", b)
 	}
 
@@ -210,7 +210,7 @@ func TestLockRefusesSecondOpen(t *testing.T) {
 	if err := j.Append(rec("a", "")); !errors.Is(err, ErrClosed) {
 		t.Errorf("Append after Close: %v, want ErrClosed", err)
 	}
-	if b, _ := os.ReadFile(path + ".lock"); len(b) != 0 {
+	if b, _ := os.ReadFile(path + ".lock"); strings.TrimSpace(string(b)) != "" {
 		t.Errorf("lock file still names a pid after Close: %q", b)
 	}
 	mustOpen(t, path)

@@ -7,6 +7,9 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"syscall"
+
+	"github.com/trustfix/trustfix/pkg/safefile"
 )
 
 // ErrInUse matches (with errors.Is) the error Open returns when another
@@ -31,12 +34,25 @@ func (e *InUseError) Error() string {
 // Is makes errors.Is(err, ErrInUse) true.
 func (e *InUseError) Is(target error) bool { return target == ErrInUse }
 
+// maxLockSize is more than our pid field ever fills: a bigger file at the
+// lock's name is not our lock, and we would overwrite its first bytes.
+const maxLockSize = 64
+
 // acquire locks journal+".lock" without blocking and writes our pid into
-// it for the message another run will print.
+// it for the message another run will print. The lock file must be a
+// regular file of its own (not a symbolic link, not a hard link to another
+// name, no bigger than a pid): its first bytes are overwritten.
 func acquire(journal string) (*os.File, error) {
 	name := journal + ".lock"
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := safefile.Open(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
+		return nil, fmt.Errorf("lock journal: %w", err)
+	}
+	if st, err := f.Stat(); err != nil || st.Size() > maxLockSize || links(st) > 1 {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("%s is not a trustfix lock file (%d bytes, %d links); refusing to write to it", name, st.Size(), links(st))
+		}
 		return nil, fmt.Errorf("lock journal: %w", err)
 	}
 	busy, err := tryLock(f)
@@ -56,34 +72,47 @@ func acquire(journal string) (*os.File, error) {
 	return f, nil
 }
 
-// release empties and closes the lock file; closing drops the lock. The
-// pid goes first so a stale one never names a run that has ended.
+// release blanks the pid and closes the lock file; closing drops the
+// lock. The pid goes first so a stale one never names a run that has
+// ended. The file is overwritten in place, never truncated.
 func release(f *os.File) {
 	if f == nil {
 		return
 	}
-	_ = f.Truncate(0)
+	_, _ = f.WriteAt(pidField(""), 0)
 	_ = f.Close()
 }
 
+// pidField is the fixed-width record at the start of the lock file, so a
+// shorter pid overwrites a longer one without truncating the file.
+func pidField(pid string) []byte {
+	return []byte(fmt.Sprintf("%-15s\n", pid))
+}
+
 func writePID(f *os.File) error {
-	if err := f.Truncate(0); err != nil {
-		return err
-	}
-	_, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	_, err := f.WriteAt(pidField(strconv.Itoa(os.Getpid())), 0)
 	return err
 }
 
-// readPID returns the pid in a lock file, or 0: the holder may not have
-// written it yet.
+// readPID returns the pid on the lock file's first line, or 0: the holder
+// may not have written it yet.
 func readPID(f *os.File) int {
-	b, err := io.ReadAll(io.NewSectionReader(f, 0, 64))
+	b, err := io.ReadAll(io.NewSectionReader(f, 0, maxLockSize))
 	if err != nil {
 		return 0
 	}
+	b, _, _ = bytes.Cut(b, []byte("\n"))
 	pid, err := strconv.Atoi(string(bytes.TrimSpace(b)))
 	if err != nil || pid <= 0 {
 		return 0
 	}
 	return pid
+}
+
+// links is the file's hard-link count (1 where the system does not say).
+func links(st os.FileInfo) uint64 {
+	if s, ok := st.Sys().(*syscall.Stat_t); ok {
+		return uint64(s.Nlink)
+	}
+	return 1
 }

@@ -72,6 +72,7 @@ func (r *Runner) fail(a *Attempt, stage string, err error) {
 	}
 	a.Record.Error = err.Error()
 	a.Retryable = retry && (stage == StageConnect || stage == StageDetect)
+	a.Local = errors.Is(err, session.ErrLocal)
 	if r.Apply {
 		a.Record.Outcome = record.Failed
 	}
@@ -83,16 +84,23 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	deadline := started.Add(dev.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	red := secret.NewRedactor(dev.Password, dev.EnablePassword)
-	w, closeT, path := r.transcript(dev, rec.Attempts, red)
+	red := newRedactor(dev.Password, dev.EnablePassword)
+	// Last, after everything else: nothing from the device leaves this
+	// function unescaped, unredacted or unbounded.
+	defer seal(rec, red)
+	w, closeT, path, err := r.transcript(dev, rec.Attempts, red)
 	defer closeT()
+	if err != nil {
+		r.fail(a, StageConnect, err)
+		return
+	}
 	ask := r.AskEnable
 	if ask != nil {
 		// A password typed at a prompt is redacted before it is sent: a
 		// device may echo it.
 		ask = func() (secret.Secret, error) {
 			s, err := r.AskEnable()
-			red.Add(s)
+			addSecret(red, s)
 			return s, err
 		}
 	}
@@ -114,7 +122,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 		}, dev), session.Options{
 			Platform: platformID, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 			Transcript: w, ReadDelay: r.ReadDelay, KnownHosts: &r.knownHosts,
-			OnWarning: func(msg string) { log.Warn(msg) },
+			OnWarning: func(msg string) { log.Warn(deviceText(red, msg)) },
 		})
 	}
 	sess, err := open(want)
@@ -134,7 +142,7 @@ func (r *Runner) live(ctx context.Context, a *Attempt, dev inventory.Device, sta
 	}
 	switch {
 	case dec.Verdict == record.Remediate:
-		if err := r.apply(ctx, a, sh, drv, st, dec, dev); err != nil {
+		if err := r.apply(ctx, a, sh, drv, st, dec, dev, red); err != nil {
 			r.afterLostConnection(ctx, a, drv, Prefs(dev), err, open)
 		}
 	case dec.Verdict == record.Compliant && r.Interrupted != nil && r.Interrupted(dev.Name):
@@ -220,13 +228,14 @@ func withNotes(reason string, notes []string) string {
 
 // apply runs the sequence, verifies by detecting again, and saves. It
 // returns the error that failed the device (already in the record).
-func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device) error {
+func (r *Runner) apply(ctx context.Context, a *Attempt, sh platform.Shell, drv platform.Driver, st platform.State, dec plan.Decision, dev inventory.Device, red *secret.Redactor) error {
 	rec := &a.Record
 	prefs := Prefs(dev)
 	rec.Stage = StageImport
 	if r.BeforeChange != nil {
 		intent := *rec
 		intent.Outcome = record.InProgress
+		seal(&intent, red)
 		if err := r.BeforeChange(intent); err != nil {
 			r.fail(a, StageImport, fmt.Errorf("not changed: the journal could not record the intent: %w", err))
 			return nil // nothing was sent

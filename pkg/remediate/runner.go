@@ -19,6 +19,8 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/safefile"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 	"github.com/trustfix/trustfix/pkg/secret"
 	"github.com/trustfix/trustfix/pkg/session"
 )
@@ -74,6 +76,9 @@ type Attempt struct {
 	// Retryable: it failed before anything on the device could change, for
 	// a reason a new try may not meet (unreachable, dropped, timed out).
 	Retryable bool
+	// Local: it failed because this machine ran out of a resource (open
+	// files): not the device's fault; the fleet stops launching.
+	Local bool
 }
 
 func (r *Runner) now() time.Time {
@@ -106,33 +111,54 @@ func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a Att
 	return a
 }
 
+// MaxTranscript caps one device's transcript in a run: four operations
+// at the session's output cap. A device that floods fails at that cap; this
+// keeps its transcript (and the disk) from following it.
+const MaxTranscript = 4 * session.MaxOutput
+
 // transcript opens the device's transcript (0600), appending across
-// attempts, behind a writer that redacts red's secrets.
-func (r *Runner) transcript(dev inventory.Device, n int, red *secret.Redactor) (io.Writer, func(), string) {
+// attempts, at JOURNAL.d/RUN-ID/NAME.log: the name sanitised, the path
+// checked to stay in the run's folder, no symbolic link followed. What the
+// device sends is escaped, then redacted of red's secrets, then cut at
+// MaxTranscript. A local error (no file descriptor left) is returned: the
+// device must not run without its transcript for that reason.
+func (r *Runner) transcript(dev inventory.Device, n int, red *secret.Redactor) (io.Writer, func(), string, error) {
 	if r.TranscriptDir == "" {
-		return nil, func() {}, ""
+		return nil, func() {}, "", nil
 	}
 	dir := r.TranscriptDir
 	if r.Run != nil && r.Run.ID != "" {
-		dir = filepath.Join(dir, r.Run.ID)
+		dir = filepath.Join(dir, safefile.Name(r.Run.ID))
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		r.log().Warn("transcript", zap.String("device", dev.Name), zap.Error(err))
-		return nil, func() {}, ""
+	path, err := safefile.Within(dir, safefile.Name(dev.Name)+".log")
+	if err == nil {
+		err = safefile.MkdirNoFollow(dir, 0o700)
 	}
-	path := filepath.Join(dir, dev.Name+".log")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	var f *os.File
+	if err == nil {
+		f, err = safefile.Open(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	}
 	if err != nil {
+		if local := session.LocalError(err); local != nil {
+			return nil, func() {}, "", fmt.Errorf("transcript: %w", local)
+		}
 		r.log().Warn("transcript", zap.String("device", dev.Name), zap.Error(err))
-		return nil, func() {}, ""
+		return nil, func() {}, "", nil
 	}
-	w := red.Writer(f)
+	left := int64(MaxTranscript)
+	if st, err := f.Stat(); err == nil {
+		left -= st.Size()
+	}
+	limit := sanitize.NewLimit(f, max(left, 0), fmt.Sprintf("\n[trustfix: transcript cut at %d MiB]\n", MaxTranscript>>20))
+	redacted := red.Writer(limit)
+	w := sanitize.NewWriter(redacted)
 	fmt.Fprintf(w, "\n===== trustfix %s %s attempt %d %s =====\n", mode(r.Apply), dev.Name, n, r.now().UTC().Format(time.RFC3339))
 	return w, func() {
 		_ = w.Close()
+		_ = redacted.Close()
 		_ = f.Sync()
 		_ = f.Close()
-	}, path
+	}, path, nil
 }
 
 func mode(apply bool) string {
@@ -149,6 +175,10 @@ func classify(err error) (record.Verdict, bool) {
 	case errors.Is(err, session.ErrAuth):
 		return record.AuthFailed, false
 	case errors.Is(err, session.ErrHostKey), errors.Is(err, session.ErrAlgorithms):
+		return record.Error, false
+	case errors.Is(err, session.ErrLocal), errors.Is(err, session.ErrOutputLimit):
+		// This machine's resources, or a device that floods: neither is
+		// helped by trying the device again.
 		return record.Error, false
 	case errors.Is(err, session.ErrUnreachable):
 		return record.Unreachable, true

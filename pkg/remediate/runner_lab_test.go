@@ -30,7 +30,13 @@ devices:
 
 func startXE(t *testing.T) (*devsim.Lab, *devsim.Device, inventory.Device) {
 	t.Helper()
-	sc, err := devsim.ParseScenario("xe1.yaml", []byte(oneXE))
+	return startScenarioXE(t, oneXE)
+}
+
+// startScenarioXE is startXE for a variant of oneXE's scenario.
+func startScenarioXE(t *testing.T, scenario string) (*devsim.Lab, *devsim.Device, inventory.Device) {
+	t.Helper()
+	sc, err := devsim.ParseScenario("xe1.yaml", []byte(scenario))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
 // csvColumns is the stable CSV header: the same for plan, apply and report,
@@ -20,14 +21,20 @@ var csvColumns = []string{
 }
 
 // renderCSV writes a header and one row per record. Values are as in the
-// JSON (booleans true/false, times RFC 3339); an absent value is empty.
+// JSON (booleans true/false, times RFC 3339); an absent value is empty. A
+// cell a spreadsheet would run as a formula (=, +, -, @ first) gets a
+// leading single quote (OWASP's CSV-injection rule).
 func renderCSV(w io.Writer, recs []record.Record) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvColumns); err != nil {
 		return err
 	}
 	for _, r := range recs {
-		if err := cw.Write(csvRow(r)); err != nil {
+		row := csvRow(r)
+		for i, c := range row {
+			row[i] = sanitize.CSVCell(c)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}

@@ -47,11 +47,14 @@ type Options struct {
 	Summary bool
 }
 
-// Render writes recs to w in format, in the order given.
+// Render writes recs to w in format, in the order given. Every string of
+// every record is escaped first (see escapeRecords), whatever the format:
+// records read back from a journal may come from anywhere.
 func Render(w io.Writer, format string, recs []record.Record, opts Options) error {
 	if err := CheckFormat(format); err != nil {
 		return err
 	}
+	recs = escapeRecords(recs)
 	var err error
 	switch format {
 	case Table:

@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
 const (
@@ -212,20 +212,9 @@ func advisoryCell(a *record.Advisory) string {
 }
 
 // clean makes s one line of printable text: white space (newlines, tabs)
-// becomes single spaces, other control and format characters (ESC, bidi
-// overrides) become U+FFFD.
-func clean(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsSpace(r):
-			return ' '
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return unicode.ReplacementChar // visible: something was there
-		}
-		return r
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
+// becomes single spaces, escape sequences and other controls are removed,
+// format characters (bidi overrides) become U+FFFD.
+func clean(s string) string { return sanitize.Line(s) }
 
 func truncate(s string, n int) string {
 	r := []rune(s)

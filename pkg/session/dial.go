@@ -79,7 +79,10 @@ func clientConfig(t Target, user, addr string, handshake time.Duration, kh *Know
 }
 
 // dial connects, bounded by handshake for TCP plus the whole SSH handshake
-// and login: a host that accepts TCP and never speaks SSH fails in time.
+// and login, through the jump host too: a host that accepts TCP and never
+// speaks SSH fails in time. Every stage is interrupted by closing its
+// connection when the bound or ctx ends: a tunnelled connection has no
+// SetDeadline.
 func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (client *ssh.Client, closeAll func(), err error) {
 	cfg, hc, err := clientConfig(t, t.Username, t.addr(), handshake, kh)
 	if err != nil {
@@ -103,9 +106,15 @@ func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts
 		if jump != nil {
 			jump.Close()
 		}
+		if local := localError(err); local != nil {
+			return nil, nil, local
+		}
+		if cerr := stageEnded(dctx, "TCP connect"); cerr != nil {
+			return nil, nil, cerr
+		}
 		return nil, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
-	client, err = handshakeOn(dctx, conn, t.addr(), cfg, hc, handshake)
+	client, err = handshakeOn(dctx, conn, t.addr(), cfg, hc)
 	if errors.Is(err, ErrAuth) {
 		err = fmt.Errorf("%w: the device refused %s", ErrAuth, t.Keys.describe(t.Password))
 	}
@@ -124,24 +133,39 @@ func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts
 	}, nil
 }
 
-func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, hc hostKeyCheck, limit time.Duration) (*ssh.Client, error) {
-	deadline := time.Now().Add(limit)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	_ = conn.SetDeadline(deadline)
-	// A cancelled run must not wait for the deadline.
-	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+// handshakeOn runs the SSH handshake and login on conn; when ctx ends
+// first, conn is closed under it.
+func handshakeOn(ctx context.Context, conn net.Conn, addr string, cfg *ssh.ClientConfig, hc hostKeyCheck) (*ssh.Client, error) {
+	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	c, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
-	stop()
+	if !stop() {
+		if c != nil {
+			c.Close()
+		}
+		return nil, stageEnded(ctx, "SSH handshake")
+	}
 	if err != nil {
 		if hc.algorithms != nil && strings.Contains(err.Error(), "no common algorithm for host key") {
 			return nil, errNoKnownAlgorithm(addr, hc)
 		}
 		return nil, classifyHandshake(err)
 	}
-	_ = conn.SetDeadline(time.Time{})
 	return ssh.NewClient(c, chans, reqs), nil
+}
+
+// stageEnded is the error for a stage whose context ended: cancelled (the
+// run is stopping), or out of time (the handshake bound or the device's
+// deadline, which Open tells apart). nil when ctx is still live.
+func stageEnded(ctx context.Context, stage string) error {
+	switch {
+	case ctx.Err() == nil:
+		return nil
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("%s: %w", stage, ErrAborted)
+	case stage == "SSH handshake":
+		return fmt.Errorf("%w: SSH handshake timed out (the port answers TCP but no SSH server responded)", ErrUnreachable)
+	}
+	return fmt.Errorf("%w: %s timed out", ErrUnreachable, stage)
 }
 
 func classifyHandshake(err error) error {
@@ -152,7 +176,11 @@ func classifyHandshake(err error) error {
 	case strings.Contains(msg, "unable to authenticate"), strings.Contains(msg, "no supported methods remain"):
 		return fmt.Errorf("%w: the device refused the username or password", ErrAuth)
 	case strings.Contains(msg, "no common algorithm"):
-		return fmt.Errorf("%w (%s); if the device is old, set legacy_algorithms: true", ErrAlgorithms, strings.TrimPrefix(msg, "ssh: handshake failed: "))
+		// The advice first: the algorithm lists that follow are long.
+		return fmt.Errorf("%w; if the device is old, set legacy_algorithms: true (%s)", ErrAlgorithms, strings.TrimPrefix(msg, "ssh: handshake failed: "))
+	}
+	if local := localError(err); local != nil {
+		return local
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
@@ -183,9 +211,15 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration, kh *KnownH
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", hostport)
 	if err != nil {
+		if local := localError(err); local != nil {
+			return nil, local
+		}
+		if cerr := stageEnded(ctx, "TCP connect"); cerr != nil {
+			return nil, fmt.Errorf("jump host %s: %w", hostport, cerr)
+		}
 		return nil, fmt.Errorf("%w: jump host %s: %v", ErrUnreachable, hostport, err)
 	}
-	c, err := handshakeOn(ctx, conn, hostport, cfg, hc, handshake)
+	c, err := handshakeOn(ctx, conn, hostport, cfg, hc)
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("jump host %s: %w", hostport, err)

@@ -111,6 +111,10 @@ func (s *Session) enable() error {
 		s.backOutOfPassword()
 		return fmt.Errorf("%w: the device asks for an enable password and none is set (enable_password_env)", ErrAuth)
 	}
+	if !printable(pw.Reveal()) { // a newline would type a second line
+		s.backOutOfPassword()
+		return fmt.Errorf("%w: the enable password holds a control character; not sent", ErrAuth)
+	}
 	if err := s.write(pw.Reveal() + "\n"); err != nil {
 		return err
 	}
@@ -147,6 +151,10 @@ func lastLine(s string) string {
 // sendPaged runs a command while paging is on, answering each pager
 // prompt with a space, and returns the output without pager residue.
 func (s *Session) sendPaged(cmd string) (string, error) {
+	if err := s.allowed(cmd); err != nil {
+		return "", err
+	}
+	s.sh.begin()
 	more, err := generic.NewCallback(func(d *generic.Driver, _ string) error {
 		return d.Channel.Write([]byte(" "), false)
 	}, opoptions.WithCallbackContainsRe(reMore), opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackResetOutput())

@@ -48,21 +48,24 @@ type Options struct {
 	// KnownHosts is the run's known_hosts reader, shared by its sessions
 	// (nil: one for this session alone).
 	KnownHosts *KnownHosts
-	// ReadOnly refuses every command that is not a show, dir, terminal
-	// setting or scope navigation: `plan` cannot change a device.
+	// ReadOnly refuses every command line that is not on the platform's
+	// read-only list (show, dir, terminal settings, scope navigation):
+	// `plan` cannot change a device.
 	ReadOnly bool
+	// AbortGrace is how long a session stays open once ctx is cancelled
+	// (the second signal), so a sequence's guard can back out; then the
+	// connection is closed (default DefaultAbortGrace). A cancel during
+	// Open closes at once: there is nothing to back out of.
+	AbortGrace time.Duration
 }
+
+// DefaultAbortGrace bounds the backing out after a second signal: long
+// enough for a guard's few commands, short enough that the process ends
+// within seconds even when a device stops answering.
+const DefaultAbortGrace = 5 * time.Second
 
 // ErrReadOnly is a command refused by a read-only session.
 var ErrReadOnly = errors.New("refused in a read-only session")
-
-// readOnlyVerbs are the first words a read-only session may send.
-var readOnlyVerbs = map[string]bool{"show": true, "dir": true, "terminal": true, "scope": true, "top": true, "up": true, "enable": true, "exit": true, "logout": true}
-
-func readOnlyAllowed(cmd string) bool {
-	f := strings.Fields(strings.ToLower(cmd))
-	return len(f) == 0 || readOnlyVerbs[f[0]]
-}
 
 // Session is one logged-in CLI session. It is for one goroutine, except
 // Close, which any goroutine may call.
@@ -73,16 +76,26 @@ type Session struct {
 	sh       *shell
 	platform string
 	// pager is true while paging is on: reads answer the pager's prompt.
-	pager     bool
-	prompt    string
-	stop      chan struct{}
-	watchdog  *time.Timer
-	expired   atomic.Bool
+	pager  bool
+	prompt string
+	stop   chan struct{}
+	// cancel releases the session's context; unwatch stops the watcher
+	// that closes the connection when that context ends.
+	cancel    context.CancelFunc
+	unwatch   func() bool
+	expired   atomic.Bool // the device's deadline closed the session
+	aborted   atomic.Bool // ctx was cancelled: closing after AbortGrace
+	mu        sync.Mutex
+	grace     *time.Timer // closes the session AbortGrace after a cancel
 	closeOnce sync.Once
 }
 
 // Open connects and logs in. With a known platform it also enables and
-// turns paging off (Use).
+// turns paging off (Use). Every stage has a deadline: TCP, handshake and
+// login share Handshake; the session, PTY and shell requests get
+// Handshake again; the first prompt and every command OpTimeout; and all of
+// them the device's Deadline and ctx. A stage that runs out is interrupted
+// by closing the connection under it.
 func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	if opt.Handshake <= 0 {
 		opt.Handshake = 10 * time.Second
@@ -96,6 +109,13 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	if opt.ReadDelay <= 0 {
 		opt.ReadDelay = time.Millisecond
 	}
+	if opt.AbortGrace <= 0 {
+		opt.AbortGrace = DefaultAbortGrace
+	}
+	cancel := context.CancelFunc(func() {})
+	if !opt.Deadline.IsZero() {
+		ctx, cancel = context.WithDeadline(ctx, opt.Deadline)
+	}
 	if !opt.Deadline.IsZero() && time.Until(opt.Deadline) < opt.Handshake {
 		opt.Handshake = max(time.Until(opt.Deadline), time.Millisecond)
 	}
@@ -105,29 +125,27 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	t.Keys.Warn, t.JumpKeys.Warn = opt.OnWarning, opt.OnWarning
 	client, closeAll, err := dial(ctx, t, opt.Handshake, opt.KnownHosts)
 	if err != nil {
+		cancel()
 		if !opt.Deadline.IsZero() && !time.Now().Before(opt.Deadline) && errors.Is(err, ErrUnreachable) {
 			return nil, fmt.Errorf("%w during the SSH handshake: %w", ErrDeadline, err)
 		}
 		return nil, err
 	}
-	sh, err := openShell(client, closeAll)
+	sctx, scancel := context.WithTimeout(ctx, opt.Handshake)
+	sh, step, err := openShell(sctx, client, closeAll)
+	scancel()
 	if err != nil {
 		closeAll()
-		return nil, fmt.Errorf("%w: opening a shell: %v", ErrUnreachable, err)
+		cancel()
+		return nil, shellError(ctx, step, opt.Handshake, err)
 	}
-	s := &Session{target: t, opt: opt, sh: sh, pager: true, stop: make(chan struct{})}
-	if !opt.Deadline.IsZero() {
-		s.watchdog = time.AfterFunc(time.Until(opt.Deadline), func() {
-			s.expired.Store(true)
-			_ = s.sh.Close()
-		})
-	}
+	s := &Session{target: t, opt: opt, sh: sh, pager: true, stop: make(chan struct{}), cancel: cancel}
 	if opt.KeepAlive > 0 {
 		go keepalive(client, opt.KeepAlive, s.stop)
 	}
-	// Closing the shell is the only way to interrupt scrapligo (no context).
-	stopCtx := context.AfterFunc(ctx, func() { _ = s.sh.Close() })
-	defer stopCtx()
+	// Closing the shell is the only way to interrupt scrapligo (no
+	// context): while logging in, ctx ending closes it at once.
+	s.unwatch = context.AfterFunc(ctx, func() { s.expire(ctx); _ = s.sh.Close() })
 	if err := s.start(); err != nil {
 		s.Close()
 		return nil, err
@@ -138,7 +156,52 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 			return nil, err
 		}
 	}
+	if !s.unwatch() { // ctx ended as the login finished
+		s.Close()
+		return nil, s.wrap("login", ErrClosed)
+	}
+	// From here a cancel leaves AbortGrace for backing out.
+	s.unwatch = context.AfterFunc(ctx, func() { s.ended(ctx) })
 	return s, nil
+}
+
+// shellError words a failed session/PTY/shell request.
+func shellError(ctx context.Context, step string, limit time.Duration, err error) error {
+	stage := step + " request"
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("opening a shell: %w (no answer to the %s)", ErrDeadline, stage)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("opening a shell: %w", stageTimeout(stage, limit))
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("opening a shell: %w", ErrAborted)
+	}
+	return fmt.Errorf("%w: opening a shell: %s request: %v", ErrUnreachable, step, err)
+}
+
+// expire records why ctx ended: the device's deadline, or a cancel.
+func (s *Session) expire(ctx context.Context) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		s.expired.Store(true)
+	} else {
+		s.aborted.Store(true)
+	}
+}
+
+// ended runs when the session's context ends after Open: the deadline
+// closes the session now; a cancel (second signal) leaves AbortGrace for
+// the guards to back out, then closes it (at once when read-only: there is
+// nothing to back out of).
+func (s *Session) ended(ctx context.Context) {
+	s.expire(ctx)
+	if s.expired.Load() || s.opt.ReadOnly {
+		_ = s.sh.Close()
+		return
+	}
+	t := time.AfterFunc(s.opt.AbortGrace, func() { _ = s.sh.Close() })
+	s.mu.Lock()
+	s.grace = t
+	s.mu.Unlock()
 }
 
 func (s *Session) start() error {
@@ -159,6 +222,7 @@ func (s *Session) start() error {
 	}
 	// The device prints its banner and prompt on its own; sending a return
 	// here would leave a second prompt queued in front of the first command.
+	// (ReadUntil's bound is OpTimeout; a flood stops at MaxOutput.)
 	if _, err := s.ReadUntil(); err != nil {
 		return fmt.Errorf("waiting for the first prompt: %w", err)
 	}
@@ -194,6 +258,22 @@ func (s *Session) newDriver(id string) (*network.Driver, error) {
 	return p.GetNetworkDriver()
 }
 
+// allowed refuses a command that is not one printable line, and in a
+// read-only session one that is not on the platform's read-only list.
+func (s *Session) allowed(cmd string) error {
+	if !printable(cmd) {
+		return fmt.Errorf("%q: %w", cmd, ErrCommand)
+	}
+	platform := s.platform
+	if platform == "" {
+		platform = "auto"
+	}
+	if s.opt.ReadOnly && !ReadOnlyAllowed(platform, cmd) {
+		return fmt.Errorf("%q: %w", cmd, ErrReadOnly)
+	}
+	return nil
+}
+
 // Platform is the platform the session speaks ("" before Use).
 func (s *Session) Platform() string { return s.platform }
 
@@ -204,19 +284,32 @@ func (s *Session) Prompt() string { return s.prompt }
 // leave config mode first (the remediate guard does).
 func (s *Session) Close() {
 	s.closeOnce.Do(func() {
-		if s.watchdog != nil {
-			s.watchdog.Stop()
+		if s.unwatch != nil {
+			s.unwatch()
 		}
+		s.mu.Lock()
+		if s.grace != nil {
+			s.grace.Stop()
+		}
+		s.mu.Unlock()
 		close(s.stop)
 		if s.drv != nil && s.sh.IsAlive() {
+			// A device that stopped reading could block the write: it gets
+			// a moment, then the connection is closed under it.
+			t := time.AfterFunc(closeWait, func() { _ = s.sh.Close() })
 			_ = s.drv.Channel.WriteAndReturn([]byte("exit"), false)
+			t.Stop()
 		}
 		_ = s.sh.Close()
 		if s.drv != nil {
 			_ = s.drv.Channel.Close()
 		}
+		s.cancel()
 	})
 }
+
+// closeWait bounds the polite "exit" on Close.
+const closeWait = 2 * time.Second
 
 // Alive reports whether the connection is still up.
 func (s *Session) Alive() bool { return s.sh.IsAlive() }
@@ -225,8 +318,12 @@ func (s *Session) Alive() bool { return s.sh.IsAlive() }
 func (s *Session) wrap(op string, err error) error {
 	pastDeadline := !s.opt.Deadline.IsZero() && !time.Now().Before(s.opt.Deadline)
 	switch {
+	case s.sh.overflowed():
+		return fmt.Errorf("%s: %w", op, ErrOutputLimit)
 	case s.expired.Load(), pastDeadline:
 		return fmt.Errorf("%s: %w", op, ErrDeadline)
+	case s.aborted.Load() && !s.sh.IsAlive():
+		return fmt.Errorf("%s: %w", op, ErrAborted)
 	case errors.Is(err, util.ErrTimeoutError):
 		return fmt.Errorf("%s: %w", op, ErrTimeout)
 	case !s.sh.IsAlive(), errors.Is(err, util.ErrConnectionError), errors.Is(err, io.EOF):
@@ -262,9 +359,10 @@ func (s *Session) Show(cmd string) (string, error) { return s.Send(cmd) }
 // patterns (a question the command asks). Patterns must be anchored: they
 // are searched in the tail of the output as it arrives.
 func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, error) {
-	if s.opt.ReadOnly && !readOnlyAllowed(cmd) {
-		return "", fmt.Errorf("%q: %w", cmd, ErrReadOnly)
+	if err := s.allowed(cmd); err != nil {
+		return "", err
 	}
+	s.sh.begin()
 	if s.pager && len(expect) == 0 {
 		return s.sendPaged(cmd)
 	}
@@ -309,6 +407,7 @@ func (s *Session) write(text string) error {
 
 // ReadUntil reads until one of the patterns or the prompt appears.
 func (s *Session) ReadUntil(expect ...*regexp.Regexp) (string, error) {
+	s.sh.begin()
 	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
 	defer cancel()
 	pats := append([]*regexp.Regexp{s.drv.Channel.PromptPattern}, expect...)
@@ -330,6 +429,7 @@ func (s *Session) AtPrompt(text string) bool {
 
 // Refresh sends a bare return and returns the prompt the device shows.
 func (s *Session) Refresh() (string, error) {
+	s.sh.begin()
 	p, err := s.drv.GetPrompt()
 	if err != nil {
 		return "", s.wrap("prompt", err)

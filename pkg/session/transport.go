@@ -1,22 +1,41 @@
 package session
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/scrapli/scrapligo/transport"
 	"golang.org/x/crypto/ssh"
 )
 
+// MaxOutput caps what one operation (a command and its answer, or a wait
+// for a prompt) may read. The largest listing a device gives us is its
+// trust store, about 1 KB per certificate (the captures in testdata are
+// 10-11 KB): even a few hundred certificates stay under 1 MiB. Twice that
+// is headroom; more, without a prompt, is a device flooding us. It also
+// bounds memory: a fleet of flooding devices stays within tens of MiB
+// (TestFloodingFleetMemoryBound).
+const MaxOutput = 2 << 20
+
 // shell is our scrapligo transport: an interactive SSH shell that dial()
 // already opened, so scrapligo never dials (its transports have no context,
 // no accept-new host keys and no jump hosts). Close is idempotent and safe
-// from another goroutine (the watchdog).
+// from another goroutine (the watchdog). Read counts what an operation
+// reads and closes the shell past MaxOutput: scrapligo's read loop and its
+// ReadUntil buffers grow without a bound of their own.
 type shell struct {
 	sess     *ssh.Session
 	stdin    io.WriteCloser
 	stdout   io.Reader
 	closeAll func()
+
+	limit    int64
+	read     atomic.Int64 // bytes read since the operation began
+	overflow atomic.Bool
 
 	once   sync.Once
 	mu     sync.Mutex
@@ -27,31 +46,51 @@ type shell struct {
 // breaks scrapligo's echo matching).
 const termWidth = 511
 
-func openShell(client *ssh.Client, closeAll func()) (*shell, error) {
+// openShell asks for a session, a PTY and a shell, each an SSH request the
+// device may never answer: when ctx ends first, the connection is closed
+// under the pending request and the stage fails. step names the request
+// that was pending.
+func openShell(ctx context.Context, client *ssh.Client, closeAll func()) (sh *shell, step string, err error) {
+	var pending atomic.Value
+	pending.Store("session")
+	stop := context.AfterFunc(ctx, closeAll)
+	defer func() {
+		if !stop() { // ctx ended: the connection is closed
+			step, err = pending.Load().(string), ctx.Err()
+			sh = nil
+		}
+	}()
 	sess, err := client.NewSession()
 	if err != nil {
-		return nil, err
+		return nil, "session", err
 	}
+	fail := func(step string, err error) (*shell, string, error) {
+		sess.Close()
+		return nil, step, err
+	}
+	pending.Store("pty")
 	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 115200, ssh.TTY_OP_OSPEED: 115200}
 	if err := sess.RequestPty("vt100", 0, termWidth, modes); err != nil {
-		sess.Close()
-		return nil, err
+		return fail("pty", err)
 	}
 	in, err := sess.StdinPipe()
 	if err != nil {
-		sess.Close()
-		return nil, err
+		return fail("pty", err)
 	}
 	out, err := sess.StdoutPipe()
 	if err != nil {
-		sess.Close()
-		return nil, err
+		return fail("pty", err)
 	}
+	pending.Store("shell")
 	if err := sess.Shell(); err != nil {
-		sess.Close()
-		return nil, err
+		return fail("shell", err)
 	}
-	return &shell{sess: sess, stdin: in, stdout: out, closeAll: closeAll}, nil
+	return &shell{sess: sess, stdin: in, stdout: out, closeAll: closeAll, limit: MaxOutput}, "", nil
+}
+
+// stageTimeout words a stage that ran out of time.
+func stageTimeout(stage string, limit time.Duration) error {
+	return fmt.Errorf("%w: no answer to the %s within %v", ErrTimeout, stage, limit.Round(time.Millisecond))
 }
 
 // Open is a no-op: the shell is already open.
@@ -76,11 +115,23 @@ func (s *shell) IsAlive() bool {
 	return !s.closed
 }
 
-// Read reads what the device sent; it blocks until data or EOF.
+// begin starts an operation: its output is counted from zero.
+func (s *shell) begin() { s.read.Store(0) }
+
+// overflowed reports whether the shell was closed for exceeding MaxOutput.
+func (s *shell) overflowed() bool { return s.overflow.Load() }
+
+// Read reads what the device sent; it blocks until data or EOF. Past the
+// operation's limit it closes the shell and ends the stream.
 func (s *shell) Read(n int) ([]byte, error) {
 	b := make([]byte, n)
 	k, err := s.stdout.Read(b)
 	if k > 0 {
+		if s.read.Add(int64(k)) > s.limit {
+			s.overflow.Store(true)
+			_ = s.Close()
+			return nil, io.EOF
+		}
 		return b[:k], nil
 	}
 	return nil, err
