@@ -224,3 +224,41 @@ func Aggregate(notes []Problem) []Problem {
 	}
 	return out
 }
+
+// Deref follows an alias to the node it names.
+func Deref(n *yaml.Node) *yaml.Node { return deref(n) }
+
+// IsNull reports a missing or null node.
+func IsNull(n *yaml.Node) bool { return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
+
+// KindOf names a node's kind for messages: "a list", "a mapping", "a single value".
+func KindOf(n *yaml.Node) string { return kindName(n) }
+
+// LeftOut gathers the hosts a front-end leaves out, by reason.
+type LeftOut struct {
+	reasons []string
+	hosts   map[string][]string
+}
+
+// Add records host as left out for reason ("without ansible_network_os").
+func (l *LeftOut) Add(reason, host string) {
+	if l.hosts == nil {
+		l.hosts = map[string][]string{}
+	}
+	if _, ok := l.hosts[reason]; !ok {
+		l.reasons = append(l.reasons, reason)
+	}
+	l.hosts[reason] = append(l.hosts[reason], host)
+}
+
+// Problems is one warning per reason, at file: "left out 3 host(s) REASON:
+// a, b, c (HINT)".
+func (l *LeftOut) Problems(file, hint string) []Problem {
+	var out []Problem
+	for _, why := range l.reasons {
+		hosts := l.hosts[why]
+		out = append(out, Problem{Pos: Pos{File: file},
+			Msg: fmt.Sprintf("left out %d host(s) %s: %s (%s)", len(hosts), why, ListNames(hosts), hint)})
+	}
+	return out
+}

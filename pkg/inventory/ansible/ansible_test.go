@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/trustfix/trustfix/pkg/inventory"
 )
 
 const fixtures = "../../../testdata/inventory/ansible"
@@ -61,7 +63,7 @@ var yaml11Bool = regexp.MustCompile(`^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|O
 // plain turns a node into the value Ansible's JSON shows for it.
 func plain(t *testing.T, n *yaml.Node, ini bool) any {
 	t.Helper()
-	n = deref(n)
+	n = inventory.Deref(n)
 	switch {
 	case n.Tag == "!vault":
 		return map[string]any{"__ansible_vault": n.Value}

@@ -1,7 +1,6 @@
 package ansible
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 
@@ -43,8 +42,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 	var errs []*inventory.Error
 	var notes, flattened []inventory.Problem
 	noted := map[inventory.Pos]bool{}
-	skipped := map[string][]string{}
-	var reasons []string
+	var left inventory.LeftOut
 	used := map[*group]bool{}
 	for _, h := range m.hostList {
 		want := mapVars(m.hostVars(h), true)
@@ -53,10 +51,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 			continue
 		}
 		if want.skip != "" {
-			if _, ok := skipped[want.skip]; !ok {
-				reasons = append(reasons, want.skip)
-			}
-			skipped[want.skip] = append(skipped[want.skip], h.name)
+			left.Add(want.skip, h.name)
 			continue
 		}
 		for _, n := range want.notes {
@@ -90,11 +85,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 	}
 	doc.Warnings = append(doc.Warnings, inventory.Aggregate(notes)...)
 	doc.Warnings = append(doc.Warnings, inventory.Aggregate(flattened)...)
-	for _, why := range reasons {
-		hosts := skipped[why]
-		doc.Warnings = append(doc.Warnings, inventory.Problem{Pos: inventory.Pos{File: path},
-			Msg: fmt.Sprintf("left out %d host(s) %s: %s (set trustfix_platform to include one)", len(hosts), why, inventory.ListNames(hosts))})
-	}
+	doc.Warnings = append(doc.Warnings, left.Problems(path, "set trustfix_platform to include one")...)
 	doc.Warnings = append(m.notes, doc.Warnings...)
 	return doc, nil
 }

@@ -112,7 +112,7 @@ func mapVars(vs vars, strict bool) mapped {
 			continue
 		}
 		for _, name := range c.names {
-			if v, ok := vs.get(name); ok && !isNull(v.node) {
+			if v, ok := vs.get(name); ok && !inventory.IsNull(v.node) {
 				set(c.field, v)
 				break
 			}
@@ -124,7 +124,7 @@ func mapVars(vs vars, strict bool) mapped {
 	if !overridden("jump_host") {
 		for _, name := range []string{"ansible_ssh_common_args", "ansible_ssh_extra_args"} {
 			v, ok := vs.get(name)
-			if !ok || isNull(v.node) {
+			if !ok || inventory.IsNull(v.node) {
 				continue
 			}
 			if _, why := usable(v.node); why != "" {
@@ -176,7 +176,7 @@ func mapVars(vs vars, strict bool) mapped {
 // platform maps ansible_network_os, or says why the host is left out.
 func (r *mapped) platform(vs vars, strict bool, set func(string, variable)) {
 	v, ok := vs.get("ansible_network_os")
-	if !ok || isNull(v.node) {
+	if !ok || inventory.IsNull(v.node) {
 		r.skip = "without ansible_network_os"
 		return
 	}
@@ -197,7 +197,7 @@ func (r *mapped) platform(vs vars, strict bool, set func(string, variable)) {
 // usable returns n ready for the validator, or why trustfix cannot use
 // it as Ansible would.
 func usable(n *yaml.Node) (*yaml.Node, string) {
-	n = deref(n)
+	n = inventory.Deref(n)
 	switch {
 	case n.Tag == "!vault" || strings.HasPrefix(strings.TrimSpace(n.Value), "$ANSIBLE_VAULT;"):
 		return nil, "encrypted with ansible-vault (trustfix does not decrypt)"

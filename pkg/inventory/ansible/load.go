@@ -123,7 +123,7 @@ func loadFile(m *model, path string, data []byte) (string, error) {
 			if root == nil {
 				return "", inventory.Errorf(inventory.Pos{File: path, Line: 1}, "empty inventory")
 			}
-			return "", inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of groups, got %s", kindOf(root))
+			return "", inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of groups, got %s", inventory.KindOf(root))
 		}
 		if ierr := parseINI(m, path, data); ierr != nil {
 			if yerr != nil && yamlKeyLine.Match(data) && !iniSection.Match(data) {
@@ -289,7 +289,7 @@ func (m *model) varsFile(path, owner string) (vars, error) {
 	}
 	entries, ok := pairs(root)
 	if !ok {
-		return out, inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of variables, got %s", kindOf(root))
+		return out, inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of variables, got %s", inventory.KindOf(root))
 	}
 	for _, e := range entries {
 		out.set(e[0].Value, variable{e[1], inventory.Pos{File: path, Line: e[0].Line, Owner: owner, Var: e[0].Value}})

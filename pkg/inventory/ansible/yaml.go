@@ -16,7 +16,7 @@ import (
 // mapping returns n's key/value pairs (aliases followed) and whether n is
 // a mapping; a null node is an empty mapping.
 func pairs(n *yaml.Node) ([][2]*yaml.Node, bool) {
-	n = deref(n)
+	n = inventory.Deref(n)
 	switch {
 	case n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null":
 		return nil, true
@@ -25,7 +25,7 @@ func pairs(n *yaml.Node) ([][2]*yaml.Node, bool) {
 	}
 	var out [][2]*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k, v := inventory.Deref(n.Content[i]), inventory.Deref(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 			// "<<: *anchor" merges the anchored mapping's pairs first.
 			inner, _ := pairs(v)
@@ -35,25 +35,6 @@ func pairs(n *yaml.Node) ([][2]*yaml.Node, bool) {
 		out = append(out, [2]*yaml.Node{k, v})
 	}
 	return out, true
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 8; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool { return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
-
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a mapping"
-	}
-	return "a single value"
 }
 
 type yamlReader struct {
@@ -97,9 +78,9 @@ func (r *yamlReader) group(k, v *yaml.Node) (*group, error) {
 		return nil, err
 	}
 	if k.Kind != yaml.ScalarNode {
-		return nil, inventory.Errorf(r.at(k), "want a group name, got %s", kindOf(k))
+		return nil, inventory.Errorf(r.at(k), "want a group name, got %s", inventory.KindOf(k))
 	}
-	if v.Kind != yaml.MappingNode && !isNull(v) {
+	if v.Kind != yaml.MappingNode && !inventory.IsNull(v) {
 		r.note(k, k.Value, "skipped: not a valid group definition (want hosts, vars or children)")
 		return nil, nil
 	}
@@ -107,14 +88,14 @@ func (r *yamlReader) group(k, v *yaml.Node) (*group, error) {
 	sections, _ := pairs(v)
 	for _, s := range sections {
 		key, body := s[0].Value, s[1]
-		if body.Kind == yaml.ScalarNode && !isNull(body) && (key == "hosts" || key == "vars" || key == "children") {
+		if body.Kind == yaml.ScalarNode && !inventory.IsNull(body) && (key == "hosts" || key == "vars" || key == "children") {
 			// A bare string names one entry: "hosts: sw01".
 			body = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: body.Line, Content: []*yaml.Node{body, {Kind: yaml.ScalarNode, Tag: "!!null", Line: body.Line}}}
 		}
 		entries, ok := pairs(body)
 		if !ok {
 			if key == "hosts" || key == "vars" || key == "children" {
-				return nil, inventory.Errorf(r.at(body), "invalid %q entry for group %q: want a mapping, got %s", key, g.name, kindOf(body))
+				return nil, inventory.Errorf(r.at(body), "invalid %q entry for group %q: want a mapping, got %s", key, g.name, inventory.KindOf(body))
 			}
 			r.note(s[0], g.name, "skipped key %q: not a mapping", key)
 			continue
@@ -166,7 +147,7 @@ func (r *yamlReader) hosts(g *group, k, v *yaml.Node) error {
 	}
 	hv, ok := pairs(v)
 	if !ok {
-		return inventory.Errorf(r.at(v), "variables of host %s: want a mapping, got %s", inventory.Quote(k.Value), kindOf(v))
+		return inventory.Errorf(r.at(v), "variables of host %s: want a mapping, got %s", inventory.Quote(k.Value), inventory.KindOf(v))
 	}
 	for _, name := range names {
 		h := r.m.host(name, r.at(k), port)
@@ -230,19 +211,19 @@ func parseListJSON(m *model, path string, root *yaml.Node) error {
 			switch e[0].Value {
 			case "hosts":
 				if e[1].Kind != yaml.SequenceNode {
-					return inventory.Errorf(r.at(e[1]), "hosts of group %q: want a list, got %s", name, kindOf(e[1]))
+					return inventory.Errorf(r.at(e[1]), "hosts of group %q: want a list, got %s", name, inventory.KindOf(e[1]))
 				}
 				for _, hn := range e[1].Content {
-					hn = deref(hn)
+					hn = inventory.Deref(hn)
 					if hn.Kind != yaml.ScalarNode {
-						return inventory.Errorf(r.at(hn), "a host of group %q: want a name, got %s", name, kindOf(hn))
+						return inventory.Errorf(r.at(hn), "a host of group %q: want a name, got %s", name, inventory.KindOf(hn))
 					}
 					m.addHost(g, m.host(hn.Value, r.at(hn), 0))
 				}
 			case "vars":
 				vs, ok := pairs(e[1])
 				if !ok {
-					return inventory.Errorf(r.at(e[1]), "vars of group %q: want a mapping, got %s", name, kindOf(e[1]))
+					return inventory.Errorf(r.at(e[1]), "vars of group %q: want a mapping, got %s", name, inventory.KindOf(e[1]))
 				}
 				for _, v := range vs {
 					pos := r.at(v[0])
@@ -253,10 +234,10 @@ func parseListJSON(m *model, path string, root *yaml.Node) error {
 				}
 			case "children":
 				if e[1].Kind != yaml.SequenceNode {
-					return inventory.Errorf(r.at(e[1]), "children of group %q: want a list, got %s", name, kindOf(e[1]))
+					return inventory.Errorf(r.at(e[1]), "children of group %q: want a list, got %s", name, inventory.KindOf(e[1]))
 				}
 				for _, c := range e[1].Content {
-					c = deref(c)
+					c = inventory.Deref(c)
 					if err := m.addChild(g, m.group(c.Value, r.at(c)), r.at(c)); err != nil {
 						return err
 					}
@@ -275,7 +256,7 @@ func (r *yamlReader) hostVars(meta *yaml.Node) error {
 		}
 		hosts, ok := pairs(s[1])
 		if !ok {
-			return inventory.Errorf(r.at(s[1]), "_meta.hostvars: want a mapping, got %s", kindOf(s[1]))
+			return inventory.Errorf(r.at(s[1]), "_meta.hostvars: want a mapping, got %s", inventory.KindOf(s[1]))
 		}
 		for _, hv := range hosts {
 			name := hv[0].Value
@@ -285,7 +266,7 @@ func (r *yamlReader) hostVars(meta *yaml.Node) error {
 			}
 			vs, ok := pairs(hv[1])
 			if !ok {
-				return inventory.Errorf(r.at(hv[1]), "_meta.hostvars.%s: want a mapping, got %s", name, kindOf(hv[1]))
+				return inventory.Errorf(r.at(hv[1]), "_meta.hostvars.%s: want a mapping, got %s", name, inventory.KindOf(hv[1]))
 			}
 			for _, v := range vs {
 				pos := r.at(v[0])

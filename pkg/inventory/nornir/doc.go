@@ -106,7 +106,7 @@ func (l lookup) want() (fields []inventory.Field, skip string, notes []inventory
 	}
 	if !overridden("identity_file") {
 		for _, k := range []string{"extras.auth_private_key", "extras.key_file"} {
-			if v, ok := l.conn(p, k); ok && !isNull(v.node) {
+			if v, ok := l.conn(p, k); ok && !inventory.IsNull(v.node) {
 				set("identity_file", v)
 				break
 			}
@@ -187,17 +187,13 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 	used := map[string]bool{}
 	noted := map[inventory.Pos]bool{}
 	var ignoredPasswords []inventory.Problem
-	skipped := map[string][]string{}
-	var reasons []string
+	var left inventory.LeftOut
 	for _, h := range in.hosts {
 		groups := in.ancestors(h)
 		l := append(append(lookup{h}, groups...), in.defaults)
 		want, skip, notes := l.want()
 		if skip != "" {
-			if _, ok := skipped[skip]; !ok {
-				reasons = append(reasons, skip)
-			}
-			skipped[skip] = append(skipped[skip], h.name)
+			left.Add(skip, h.name)
 			continue
 		}
 		for _, n := range notes {
@@ -229,11 +225,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 		}
 	}
 	doc.Warnings = append(doc.Warnings, inventory.Aggregate(ignoredPasswords)...)
-	for _, why := range reasons {
-		hosts := skipped[why]
-		doc.Warnings = append(doc.Warnings, inventory.Problem{Pos: inventory.Pos{File: path},
-			Msg: fmt.Sprintf("left out %d host(s) %s: %s (set data.trustfix_platform to include one)", len(hosts), why, inventory.ListNames(hosts))})
-	}
+	doc.Warnings = append(doc.Warnings, left.Problems(path, "set data.trustfix_platform to include one")...)
 	doc.Warnings = append(in.notes, doc.Warnings...)
 	return doc, nil
 }

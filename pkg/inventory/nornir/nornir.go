@@ -314,19 +314,19 @@ func (in *inv) elements(path string, root *yaml.Node) ([]*element, error) {
 		return nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of names to entries, got %s", kindOf(root))
+		return nil, inventory.Errorf(inventory.Pos{File: path, Line: root.Line}, "want a mapping of names to entries, got %s", inventory.KindOf(root))
 	}
 	var out []*element
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], deref(root.Content[i+1])
+		k, v := root.Content[i], inventory.Deref(root.Content[i+1])
 		pos := inventory.Pos{File: path, Line: k.Line, Owner: k.Value}
 		if first, dup := seen[k.Value]; dup {
 			return nil, inventory.Errorf(pos, "defined twice (first at line %d)", first)
 		}
 		seen[k.Value] = k.Line
 		if v.Kind != yaml.MappingNode && !(v.Kind == yaml.ScalarNode && v.Tag == "!!null") {
-			return nil, inventory.Errorf(pos, "want a mapping of %s, got %s", strings.Join(elementKeys, ", "), kindOf(v))
+			return nil, inventory.Errorf(pos, "want a mapping of %s, got %s", strings.Join(elementKeys, ", "), inventory.KindOf(v))
 		}
 		e, err := in.element(path, k.Value, v, true)
 		if err != nil {
@@ -348,39 +348,39 @@ func (in *inv) element(path, name string, n *yaml.Node, hasGroups bool) (*elemen
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 			return e, nil
 		}
-		return nil, inventory.Errorf(at(n, ""), "want a mapping, got %s", kindOf(n))
+		return nil, inventory.Errorf(at(n, ""), "want a mapping, got %s", inventory.KindOf(n))
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
+		k, v := n.Content[i], inventory.Deref(n.Content[i+1])
 		switch key := k.Value; {
 		case slices.Contains(attrs, key):
-			if !isNull(v) {
+			if !inventory.IsNull(v) {
 				e.attrs[key] = value{v, at(k, key)}
 			}
 		case key == "groups" && hasGroups:
-			if isNull(v) {
+			if inventory.IsNull(v) {
 				continue
 			}
 			if v.Kind != yaml.SequenceNode {
-				return nil, inventory.Errorf(at(k, key), "want a list of group names, got %s", kindOf(v))
+				return nil, inventory.Errorf(at(k, key), "want a list of group names, got %s", inventory.KindOf(v))
 			}
 			for _, g := range v.Content {
 				e.groups = append(e.groups, g.Value)
 				e.gpos = append(e.gpos, at(g, key))
 			}
 		case key == "data":
-			if isNull(v) {
+			if inventory.IsNull(v) {
 				continue
 			}
 			if v.Kind != yaml.MappingNode {
-				return nil, inventory.Errorf(at(k, key), "want a mapping, got %s", kindOf(v))
+				return nil, inventory.Errorf(at(k, key), "want a mapping, got %s", inventory.KindOf(v))
 			}
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				dk := v.Content[j].Value
 				if _, dup := e.dataV[dk]; !dup {
 					e.data = append(e.data, dk)
 				}
-				e.dataV[dk] = value{deref(v.Content[j+1]), at(v.Content[j], "data."+dk)}
+				e.dataV[dk] = value{inventory.Deref(v.Content[j+1]), at(v.Content[j], "data."+dk)}
 			}
 		case key == "connection_options":
 			if err := e.connectionOptions(v, at); err != nil {
@@ -394,28 +394,28 @@ func (in *inv) element(path, name string, n *yaml.Node, hasGroups bool) (*elemen
 }
 
 func (e *element) connectionOptions(v *yaml.Node, at func(*yaml.Node, string) inventory.Pos) error {
-	if isNull(v) {
+	if inventory.IsNull(v) {
 		return nil
 	}
 	if v.Kind != yaml.MappingNode {
-		return inventory.Errorf(at(v, "connection_options"), "want a mapping of plugin names, got %s", kindOf(v))
+		return inventory.Errorf(at(v, "connection_options"), "want a mapping of plugin names, got %s", inventory.KindOf(v))
 	}
 	for i := 0; i+1 < len(v.Content); i += 2 {
-		plugin, opts := v.Content[i].Value, deref(v.Content[i+1])
+		plugin, opts := v.Content[i].Value, inventory.Deref(v.Content[i+1])
 		if opts.Kind != yaml.MappingNode {
 			continue
 		}
 		m := map[string]value{}
 		for j := 0; j+1 < len(opts.Content); j += 2 {
-			k, x := opts.Content[j].Value, deref(opts.Content[j+1])
+			k, x := opts.Content[j].Value, inventory.Deref(opts.Content[j+1])
 			if k == "extras" && x.Kind == yaml.MappingNode {
 				for l := 0; l+1 < len(x.Content); l += 2 {
 					ek := x.Content[l].Value
-					m["extras."+ek] = value{deref(x.Content[l+1]), at(x.Content[l], "connection_options."+plugin+".extras."+ek)}
+					m["extras."+ek] = value{inventory.Deref(x.Content[l+1]), at(x.Content[l], "connection_options."+plugin+".extras."+ek)}
 				}
 				continue
 			}
-			if !isNull(x) {
+			if !inventory.IsNull(x) {
 				m[k] = value{x, at(opts.Content[j], "connection_options."+plugin+"."+k)}
 			}
 		}
@@ -470,23 +470,4 @@ func (in *inv) ancestors(e *element) []*element {
 	}
 	walk(e, 0)
 	return out
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && n.Alias != nil && i < 8; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool { return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null" }
-
-func kindOf(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "a mapping"
-	}
-	return "a single value"
 }
