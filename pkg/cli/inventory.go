@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -111,6 +112,15 @@ func runInventoryConvert(env *Env, path string, opts InventoryConvertOptions) er
 		return err
 	}
 	out, err := inventory.Convert(src.Doc, env.LookupEnv)
+	var ie *inventory.Error
+	if errors.As(err, &ie) && strings.HasSuffix(ie.Field, "password_env") && strings.HasPrefix(ie.Msg, "missing") {
+		hint, flag := *ie, "--password-env"
+		if strings.HasSuffix(ie.Field, "enable_password_env") {
+			flag = "--enable-password-env"
+		}
+		hint.Msg += "; or convert with " + flag + " NAME"
+		err = &hint
+	}
 	if err != nil {
 		return inputErr(err)
 	}

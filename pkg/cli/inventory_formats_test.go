@@ -277,3 +277,14 @@ func showDevices(t *testing.T, stdout string) []map[string]any {
 	}
 	return doc.Devices
 }
+
+// TestConvertSaysHowToNameThePassword: a source with no password
+// variable (its passwords are in a vault) is refused with both fixes.
+func TestConvertSaysHowToNameThePassword(t *testing.T) {
+	t.Parallel()
+	r := invoke(t, func(string) (string, bool) { return "", false }, "inventory", "convert", "../../testdata/inventory/ansible/docs/network-best-practices.ini")
+	want := "trustfix: ../../testdata/inventory/ansible/docs/network-best-practices.ini:25: ios01.trustfix_password_env: missing (set trustfix_password_env as a variable of the host, one of its groups or all, e.g. in group_vars/all.yml); or convert with --password-env NAME\n"
+	if r.code != ExitInput || r.stderr != want || r.stdout != "" {
+		t.Errorf("exit %d\nstderr %q\nwant   %q\nstdout %q", r.code, r.stderr, want, r.stdout)
+	}
+}
