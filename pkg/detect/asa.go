@@ -69,8 +69,8 @@ func parseFTD(out string) (Facts, error) {
 }
 
 var (
-	asyncVersionRE = regexp.MustCompile(`(?m)^\s*Version:\s*(\S+)|AsyncOS (\d\S*)`)
-	asyncModelRE   = regexp.MustCompile(`(?m)^\s*Model:\s*(\S+)|for Cisco (\S+)`)
+	asyncVersionRE = regexp.MustCompile(`(?m)^[ \t]*Version:[ \t]*(\S+)|AsyncOS (\d\S*)`)
+	asyncModelRE   = regexp.MustCompile(`(?m)^[ \t]*Model:[ \t]*(\S+)|for Cisco (\S+)`)
 )
 
 // asyncPlatform tells ESA from WSA by product name, else by model letter.

@@ -119,7 +119,7 @@ var (
 	fxosVerRE  = regexp.MustCompile(`(?m)^\s*Version:\s+(\S+)`)
 	fxosPkgRE  = regexp.MustCompile(`(?m)^\s*Package-Vers:\s+(\S+)`)
 	fxosRunRE  = regexp.MustCompile(`(?m)^\s*Running-Vers:\s+(\S+)`)
-	cerVerRE   = regexp.MustCompile(`(?m)^\s*Active Master Version:\s*(\S+)`)
+	cerVerRE   = regexp.MustCompile(`(?m)^[ \t]*Active Master Version:[ \t]*(\S+)`)
 	uptimeRE   = regexp.MustCompile(`(?m)^(\S+) uptime is (.+)$`)
 	hardwareRE = regexp.MustCompile(`(?m)^Hardware:\s+([^,\n]+)`)
 )

@@ -9,11 +9,11 @@ import (
 
 var (
 	xeVersionRE   = regexp.MustCompile(`(?m)^Cisco IOS XE Software, Version (\S+)`)
-	xe3VersionRE  = regexp.MustCompile(`(?m)^IOS XE Version:\s*(\S+)`)
+	xe3VersionRE  = regexp.MustCompile(`(?m)^IOS XE Version:[ \t]*(\S+)`)
 	iosLineRE     = regexp.MustCompile(`(?m)^(?:Cisco IOS Software|IOS \(tm\)).*?,? Version ([^,\s]+)`)
-	modelNumberRE = regexp.MustCompile(`(?mi)^Model Number\s*:\s*(\S+)`)
+	modelNumberRE = regexp.MustCompile(`(?mi)^Model Number[ \t]*:[ \t]*(\S+)`)
 	processorRE   = regexp.MustCompile(`(?m)^[Cc]isco (\S+) \(.+\) processor`)
-	sysSerialRE   = regexp.MustCompile(`(?mi)^System Serial Number\s*:\s*(\S+)`)
+	sysSerialRE   = regexp.MustCompile(`(?mi)^System Serial Number[ \t]*:[ \t]*(\S+)`)
 	boardIDRE     = regexp.MustCompile(`(?m)^Processor board ID (\S+)`)
 	controllerRE  = regexp.MustCompile(`(?mi)^Router operating mode:\s*Controller-Managed`)
 )

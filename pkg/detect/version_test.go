@@ -241,3 +241,21 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+// TestEmptyFieldsDoNotReachTheNextLine: a label with nothing after it
+// ("System Serial Number  :" on a unit whose serial is blank) yields "",
+// never the first word of a following line ("Configuration").
+func TestEmptyFieldsDoNotReachTheNextLine(t *testing.T) {
+	out := "Cisco IOS XE Software, Version 17.03.04a\n" +
+		"sw1 uptime is 1 hour, 3 minutes\n" +
+		"Model Number                       : \n" +
+		"System Serial Number               : \n\n" +
+		"Configuration register is 0x2102\n"
+	f, err := ParseVersion(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Serial != "" || f.Model != "" {
+		t.Errorf("serial %q model %q, want both empty", f.Serial, f.Model)
+	}
+}

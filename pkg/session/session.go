@@ -297,7 +297,9 @@ func (s *Session) Close() {
 			// A device that stopped reading could block the write: it gets
 			// a moment, then the connection is closed under it.
 			t := time.AfterFunc(closeWait, func() { _ = s.sh.Close() })
-			_ = s.drv.Channel.WriteAndReturn([]byte("exit"), false)
+			if s.drv.Channel.WriteAndReturn([]byte("exit"), false) == nil {
+				s.sh.waitEnd(closeWait)
+			}
 			t.Stop()
 		}
 		_ = s.sh.Close()
@@ -308,7 +310,8 @@ func (s *Session) Close() {
 	})
 }
 
-// closeWait bounds the polite "exit" on Close.
+// closeWait bounds the polite "exit" on Close, and the wait for the
+// device to end the session after it.
 const closeWait = 2 * time.Second
 
 // Alive reports whether the connection is still up.

@@ -152,3 +152,21 @@ func TestDeadlineClosesSession(t *testing.T) {
 		t.Fatalf("want ErrDeadline, got %v", last)
 	}
 }
+
+// TestCloseWaitsForTheDevice: once Close returns, the device has ended the
+// session (its vty line is free): a pool that frees a slot on Close never
+// has more sessions open on the devices than its bound.
+func TestCloseWaitsForTheDevice(t *testing.T) {
+	l := lab(t, "ie3400-dock-01", "xr-core-01", "asa-edge-1", "fp4120-a")
+	for _, d := range l.Devices() {
+		s, err := Open(context.Background(), target(t, d), Options{Platform: d.Spec().Platform})
+		if err != nil {
+			t.Fatalf("%s: %v", d.Name(), err)
+		}
+		s.Close()
+		st := d.State()
+		if len(st.Sessions) != 1 || !st.Sessions[0].Ended {
+			t.Errorf("%s: Close returned before the device ended the session: %+v", d.Name(), st.Sessions)
+		}
+	}
+}

@@ -108,6 +108,25 @@ func (s *shell) Close() error {
 	return nil
 }
 
+// waitEnd waits, at most limit, for the device to end the session (it
+// closes the channel after "exit"). A session counts as over only then: a
+// slot freed earlier lets the next device start while the device still
+// holds this one's vty line, which an AAA or vty limit (max_sessions)
+// counts.
+func (s *shell) waitEnd(limit time.Duration) {
+	done := make(chan struct{})
+	go func() {
+		_ = s.sess.Wait() // returns when the channel closes, or when Close closes it
+		close(done)
+	}()
+	t := time.NewTimer(limit)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
+}
+
 // IsAlive reports whether Close has not been called.
 func (s *shell) IsAlive() bool {
 	s.mu.Lock()
