@@ -7,6 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Fuzz targets: package and function, run briefly by `make test`.
 FUZZ := \
 	./pkg/inventory:FuzzParse \
+	./pkg/inventory/ansible:FuzzInventoryFile \
 	./pkg/inventory:FuzzCLIFields \
 	./pkg/sanitize:FuzzText \
 	./pkg/secret:FuzzWriter \

@@ -14,6 +14,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/inventory/formats"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/remediate"
 	"github.com/trustfix/trustfix/pkg/sanitize"
@@ -31,7 +32,7 @@ type fleetFlags struct {
 func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
 	fl := cmd.Flags()
 	f.Output = outputFlag(cmd, outputs...)
-	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory file (YAML; see inventory.example.yaml)")
+	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory: trustfix YAML (see inventory.example.yaml), Ansible (INI/YAML file, directory, --list JSON; - reads it from stdin) or Nornir SimpleInventory")
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
 	fl.IntVarP(&f.Concurrency, "concurrency", "c", 20, "devices at once (AAA servers and vty lines are limited)")
 	fl.StringVar(&f.CAFile, "ca-file", "", "install this CA instead of the embedded IdenTrust Commercial Root CA 1 (PEM)")
@@ -46,7 +47,7 @@ func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device
 	if f.Concurrency < 1 {
 		return nil, nil, nil, inputErrf("--concurrency: must be at least 1")
 	}
-	inv, err := inventory.Load(f.Inventory, env.Registry, env.LookupEnv)
+	inv, _, err := formats.Load(f.Inventory, env.In, env.Registry, env.LookupEnv)
 	if err != nil {
 		return nil, nil, nil, inputErr(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,9 +36,12 @@ type FixOptions struct {
 	HostKeyPolicy *enum
 	Legacy        bool
 	JumpHost      string
+	SSHConfig     string
+	IdentityFile  string
 	Timeout       time.Duration
 	Journal       string
 	Transcripts   string
+	portSet       bool // --port given: it wins over ssh_config's Port
 }
 
 func newFixCmd(env *Env) *cobra.Command {
@@ -45,16 +49,22 @@ func newFixCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix HOST [--port P] [--platform auto|PLATFORM] [--username U] [--method auto|url|file|terminal] [--yes]",
 		Short: "Fix one device from a laptop: detect, show the plan, confirm, fix, prove",
-		Long: `fix needs no inventory. It takes the password from $TRUSTFIX_PASSWORD or asks
-for it without echo (and the enable password from $TRUSTFIX_ENABLE_PASSWORD,
-or asks when the device wants one), detects the device read-only, shows what
+		Long: `fix needs no inventory. It reads ~/.ssh/config for the host as ssh does
+(HostName, User, Port, ProxyJump, IdentityFile; a flag wins), logs in with
+the ssh-agent's keys and the identity files first, and takes the password
+from $TRUSTFIX_PASSWORD or asks for it without echo, only when no key can be
+tried or the device refuses the keys (the enable password likewise, from
+$TRUSTFIX_ENABLE_PASSWORD or when the device wants one), detects the device read-only, shows what
 it would do, asks, runs the platform's import sequence, verifies it by listing
 the trust store again, saves, and prints the proof: the CA's subject, serial
 and fingerprint as the device now lists it.`,
 		Example: `  trustfix fix 10.20.0.11 --username netops
   TRUSTFIX_PASSWORD=... trustfix fix asa-edge-1.example.net --platform asa --yes`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return runFix(cmd.Context(), env, args[0], opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.portSet = cmd.Flags().Changed("port")
+			return runFix(cmd.Context(), env, args[0], opts)
+		},
 	}
 	f := cmd.Flags()
 	f.IntVar(&opts.Port, "port", 22, "SSH port")
@@ -69,6 +79,8 @@ and fingerprint as the device now lists it.`,
 	opts.HostKeyPolicy = enumFlag(cmd, "host-key-policy", "", inventory.DefaultHostKeyPolicy, "host keys", inventory.HostKeyPolicies...)
 	f.BoolVar(&opts.Legacy, "legacy-algorithms", false, "allow SHA-1 key exchange, ssh-rsa host keys and CBC ciphers (old images)")
 	f.StringVar(&opts.JumpHost, "jump-host", "", "reach the device through [user@]host[:port]")
+	f.StringVar(&opts.SSHConfig, "ssh-config", "", `OpenSSH client config for HostName, User, Port, ProxyJump, IdentityFile... (default ~/.ssh/config; "none")`)
+	f.StringVar(&opts.IdentityFile, "identity-file", "", "private key to log in with before the password (after the ssh-agent's keys)")
 	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
 	f.StringVar(&opts.Journal, "journal", "", "also append the result to this journal")
 	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: your cache directory)")
@@ -111,9 +123,18 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 	if d.Port < 1 || d.Port > 65535 {
 		return d, inputErrf("--port: want 1-65535")
 	}
-	d.Username = opts.Username
+	// USER@, :PORT and the flags are explicit: they win over ~/.ssh/config.
+	d.Username, d.SSHConfig, d.IdentityFile = opts.Username, opts.SSHConfig, opts.IdentityFile
 	if d.Username == "" {
 		d.Username = target.User
+	}
+	set := inventory.Explicit{Port: opts.portSet || target.Port != inventory.DefaultPort, Username: d.Username != "", JumpHost: opts.JumpHost != ""}
+	notes, err := inventory.ResolveSSH(&d, set, env.LookupEnv)
+	if err != nil {
+		return d, inputErr(err)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(env.Err, "warning:", n)
 	}
 	if d.Username == "" {
 		u, err := user.Current()
@@ -122,11 +143,14 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 		}
 		d.Username = u.Username
 	}
-	pw, err := envOrPrompt(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", d.Username, host))
-	if err != nil {
-		return d, err
+	if v, ok := env.LookupEnv("TRUSTFIX_PASSWORD"); (ok && v != "") || !d.SSH.CanUseKeys() {
+		// No key to try first: ask now, before anything connects.
+		pw, err := envOrPrompt(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", d.Username, host))
+		if err != nil {
+			return d, err
+		}
+		d.Password = pw
 	}
-	d.Password = pw
 	if v, ok := env.LookupEnv("TRUSTFIX_ENABLE_PASSWORD"); ok && v != "" {
 		d.EnablePassword = secret.New(v)
 	}
@@ -150,6 +174,25 @@ func envOrPrompt(env *Env, name, prompt string) (secret.Secret, error) {
 		return secret.Secret{}, inputErrf("empty password")
 	}
 	return secret.New(v), nil
+}
+
+// askOnce prompts (or reads name from the environment) the first time it
+// is called, and returns the same secret after.
+func askOnce(env *Env, name, prompt string) func() (secret.Secret, error) {
+	var mu sync.Mutex
+	var got *secret.Secret
+	return func() (secret.Secret, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if got == nil {
+			s, err := envOrPrompt(env, name, prompt)
+			if err != nil {
+				return s, err
+			}
+			got = &s
+		}
+		return *got, nil
+	}
 }
 
 func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
@@ -180,21 +223,12 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
 	runner := newRunner(env, ca, run)
 	runner.TranscriptDir = transcripts
-	// The enable password is asked for only if the device wants one.
-	askOnce := func() func() (secret.Secret, error) {
-		var got *secret.Secret
-		return func() (secret.Secret, error) {
-			if got == nil {
-				s, err := envOrPrompt(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
-				if err != nil {
-					return s, err
-				}
-				got = &s
-			}
-			return *got, nil
-		}
-	}()
-	runner.AskEnable = askOnce
+	// The enable password is asked for only if the device wants one; the
+	// login password, when keys come first, only if the device refuses them.
+	runner.AskEnable = askOnce(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
+	if dev.Password.IsZero() {
+		runner.AskPassword = askOnce(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", dev.Username, dev.Host))
+	}
 	// The plan is read-only: a Ctrl-C ends it at once. The change runs
 	// under env.Hard, as apply's devices do: a first Ctrl-C lets it finish,
 	// a second makes it back out.

@@ -16,6 +16,7 @@ type LabOptions struct {
 	Scenario     string
 	Devices      int
 	InventoryOut string
+	Format       string
 	Host         string
 	BasePort     int
 }
@@ -33,7 +34,9 @@ platform, the look-alikes trustfix must refuse, and the common faults.`,
   trustfix lab --inventory-out lab.yaml
   # terminal 2: rehearse
   export TRUSTFIX_PASSWORD=lab-Pa55-w0rd TRUSTFIX_ENABLE_PASSWORD=lab-En4ble-k3y
-  trustfix plan -i lab.yaml`,
+  trustfix plan -i lab.yaml
+  # the same lab described as an Ansible inventory
+  trustfix lab --inventory-format ansible --inventory-out lab-ansible.yml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runLab(cmd, env, opts)
@@ -43,6 +46,7 @@ platform, the look-alikes trustfix must refuse, and the common faults.`,
 	f.StringVar(&opts.Scenario, "scenario", "", "scenario file (default: the embedded mixed lab)")
 	f.IntVar(&opts.Devices, "devices", 0, "expand the scenario to N devices (copies are named NAME-2, NAME-3, ...)")
 	f.StringVar(&opts.InventoryOut, "inventory-out", "lab-inventory.yaml", "write an inventory for the lab here")
+	f.StringVar(&opts.Format, "inventory-format", "trustfix", "inventory format: trustfix|ansible (an Ansible YAML inventory with trustfix_ variables)")
 	f.StringVar(&opts.Host, "host", "127.0.0.1", "address to listen on")
 	f.IntVar(&opts.BasePort, "base-port", 0, "give device i port BASE+i (default: any free port)")
 	return cmd
@@ -59,6 +63,9 @@ func runLab(cmd *cobra.Command, env *Env, opts LabOptions) error {
 	if opts.Devices < 0 {
 		return inputErrf("--devices: must be >= 0")
 	}
+	if opts.Format != "trustfix" && opts.Format != "ansible" {
+		return inputErrf("--inventory-format %q: want trustfix|ansible", opts.Format)
+	}
 	lab, err := devsim.Start(sc, devsim.Options{Devices: opts.Devices, Host: opts.Host, BasePort: opts.BasePort})
 	if err != nil {
 		return err
@@ -66,6 +73,9 @@ func runLab(cmd *cobra.Command, env *Env, opts LabOptions) error {
 	defer lab.Close()
 	known := filepath.Join(filepath.Dir(opts.InventoryOut), "lab-known_hosts")
 	inv := lab.Inventory(devsim.InventoryOptions{KnownHosts: filepath.Base(known)})
+	if opts.Format == "ansible" {
+		inv = lab.AnsibleInventory(devsim.InventoryOptions{KnownHosts: filepath.Base(known)})
+	}
 	if err := writeFileAtomic(opts.InventoryOut, inv, 0o600); err != nil {
 		return err
 	}
@@ -80,6 +90,9 @@ func runLab(cmd *cobra.Command, env *Env, opts LabOptions) error {
 		fmt.Fprintf(w, "%s\t%s\t-\t%s\n", sp.Name, sp.Platform, sp.Version)
 	}
 	_ = w.Flush()
+	if j := lab.JumpHost(); j != nil {
+		fmt.Fprintf(env.Out, "\nJump host:   %s@%s (forwards to the lab's devices only)\n", j.Spec().Username, j.Addr())
+	}
 	cred := sc.Defaults
 	first := lab.Devices()[0]
 	fmt.Fprintf(env.Out, "\nInventory:   %s (host keys go to %s)\n", opts.InventoryOut, known)

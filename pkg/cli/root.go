@@ -49,6 +49,6 @@ installs it with each platform's own import sequence, proving the result.`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetHelpCommand(newHelpCmd())
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env), newCompletionCmd())
+	root.AddCommand(newPlanCmd(env), newApplyCmd(env), newFixCmd(env), newReportCmd(env), newLabCmd(env), newInventoryCmd(env), newCompletionCmd())
 	return root
 }

@@ -28,6 +28,8 @@ type Device struct {
 	sessions    []*SessionLog
 	conns       int
 	logins      int
+	keyLogins   int // logins with a public key (pubkey.go)
+	keysRefused int // public keys offered and refused
 	authFailed  int
 	dropsLeft   int
 	corruptLeft int
@@ -214,6 +216,8 @@ func (d *Device) State() State {
 		Unsaved:     !d.running.equal(d.startup),
 		Connections: d.conns,
 		Logins:      d.logins,
+		KeyLogins:   d.keyLogins,
+		KeysRefused: d.keysRefused,
 		AuthFailed:  d.authFailed,
 	}
 	for _, tp := range d.running.trustpoints {

@@ -56,6 +56,9 @@ func (l *Lab) Inventory(opt InventoryOptions) []byte {
 		if sp.ImportMethod != "" {
 			fmt.Fprintf(&b, "    import_method: %s\n", sp.ImportMethod)
 		}
+		if j := l.jumpFor(sp); j != "" {
+			fmt.Fprintf(&b, "    jump_host: %s\n", j)
+		}
 	}
 	for i, sp := range l.offline {
 		fmt.Fprintf(&b, "  - name: %s\n    host: 192.0.2.%d\n    platform: %s\n    version: %q\n", sp.Name, 10+i, sp.Platform, sp.Version)
@@ -72,4 +75,12 @@ func inventoryPlatform(sp Spec) string {
 		return "auto"
 	}
 	return sp.Platform
+}
+
+// jumpFor is the jump_host value of a device behind the lab's jump host.
+func (l *Lab) jumpFor(sp Spec) string {
+	if !sp.BehindJump || l.jump == nil {
+		return ""
+	}
+	return l.jump.Spec().Username + "@" + l.jump.Addr()
 }

@@ -16,6 +16,7 @@ type Lab struct {
 	devices  []*Device
 	offline  []Spec
 	byName   map[string]*Device
+	jump     *JumpHost // the scenario's jump_host, if any
 	once     sync.Once
 }
 
@@ -59,8 +60,42 @@ func Start(sc *Scenario, opt Options) (*Lab, error) {
 		l.devices = append(l.devices, d)
 		l.byName[sp.Name] = d
 	}
+	if sc.JumpHost != nil {
+		if err := l.startJump(*sc.JumpHost, opt.Host); err != nil {
+			l.Close()
+			return nil, err
+		}
+	}
 	return l, nil
 }
+
+// startJump serves the scenario's jump host; it forwards to the lab's
+// devices only.
+func (l *Lab) startJump(spec JumpSpec, host string) error {
+	def := l.Scenario.Defaults
+	if spec.Username == "" {
+		spec.Username = def.Username
+	}
+	if spec.Password == "" && !spec.KeysOnly {
+		spec.Password = def.Password
+	}
+	if len(spec.AuthorizedKeys) == 0 {
+		spec.AuthorizedKeys = def.AuthorizedKeys
+	}
+	addrs := map[string]bool{}
+	for _, d := range l.devices {
+		addrs[d.Addr()] = true
+	}
+	j, err := ServeJumpHost(spec, host, func(addr string) bool { return addrs[addr] })
+	if err != nil {
+		return fmt.Errorf("devsim: jump host: %w", err)
+	}
+	l.jump = j
+	return nil
+}
+
+// JumpHost is the lab's jump host, or nil.
+func (l *Lab) JumpHost() *JumpHost { return l.jump }
 
 // Devices returns the served devices in scenario order.
 func (l *Lab) Devices() []*Device { return l.devices }
@@ -83,5 +118,8 @@ func (l *Lab) Close() {
 			go func() { defer wg.Done(); d.close() }()
 		}
 		wg.Wait()
+		if l.jump != nil {
+			l.jump.Close()
+		}
 	})
 }

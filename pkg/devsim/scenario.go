@@ -32,6 +32,9 @@ const (
 type Scenario struct {
 	Defaults Credentials `yaml:"defaults"`
 	Devices  []Spec      `yaml:"devices"`
+	// JumpHost, when set, is a bastion the lab serves; devices with
+	// behind_jump are reached through it (see jump.go).
+	JumpHost *JumpSpec `yaml:"jump_host"`
 }
 
 // Credentials are the lab's login secrets. They are lab-only values.
@@ -39,6 +42,9 @@ type Credentials struct {
 	Username       string `yaml:"username"`
 	Password       string `yaml:"password"`
 	EnablePassword string `yaml:"enable_password"`
+	// AuthorizedKeys are public keys (authorized_keys lines) that log in
+	// as Username, besides the password (see pubkey.go).
+	AuthorizedKeys []string `yaml:"authorized_keys"`
 }
 
 // Spec describes one simulated device.
@@ -80,9 +86,16 @@ type Spec struct {
 	// (Wordings lists the variants per platform); "" is the lab's default.
 	Wording string `yaml:"wording"`
 	// Credentials override the lab defaults for this device.
-	Username       string `yaml:"username"`
-	Password       string `yaml:"password"`
-	EnablePassword string `yaml:"enable_password"`
+	Username       string   `yaml:"username"`
+	Password       string   `yaml:"password"`
+	EnablePassword string   `yaml:"enable_password"`
+	AuthorizedKeys []string `yaml:"authorized_keys"`
+	// KeysOnly accepts public keys only: no password or keyboard-interactive
+	// login is offered (ip ssh server algorithm authentication publickey).
+	KeysOnly bool `yaml:"keys_only"`
+	// BehindJump puts the device behind the scenario's jump host: the
+	// generated inventory reaches it through it.
+	BehindJump bool `yaml:"behind_jump"`
 }
 
 // Faults are the ways a device misbehaves.
@@ -182,6 +195,17 @@ func ParseScenario(name string, b []byte) (*Scenario, error) {
 	if len(s.Devices) == 0 {
 		return nil, fmt.Errorf("%s: no devices", name)
 	}
+	if err := checkKeys(s.Defaults.AuthorizedKeys); err != nil {
+		return nil, fmt.Errorf("%s: defaults.authorized_keys%w", name, err)
+	}
+	if j := s.JumpHost; j != nil {
+		if err := checkKeys(j.AuthorizedKeys); err != nil {
+			return nil, fmt.Errorf("%s: jump_host.authorized_keys%w", name, err)
+		}
+		if j.KeysOnly && len(j.AuthorizedKeys) == 0 && len(s.Defaults.AuthorizedKeys) == 0 {
+			return nil, fmt.Errorf("%s: jump_host.keys_only: no authorized_keys to log in with", name)
+		}
+	}
 	seen := map[string]bool{}
 	for i := range s.Devices {
 		d := &s.Devices[i]
@@ -209,6 +233,15 @@ func ParseScenario(name string, b []byte) (*Scenario, error) {
 		}
 		if d.Version == "" {
 			return nil, fmt.Errorf("%s: devices[%d].version: missing", name, i)
+		}
+		if err := checkKeys(d.AuthorizedKeys); err != nil {
+			return nil, fmt.Errorf("%s: devices[%d].authorized_keys%w", name, i, err)
+		}
+		if d.KeysOnly && len(d.credentials(s.Defaults).AuthorizedKeys) == 0 {
+			return nil, fmt.Errorf("%s: devices[%d].keys_only: no authorized_keys to log in with", name, i)
+		}
+		if d.BehindJump && s.JumpHost == nil {
+			return nil, fmt.Errorf("%s: devices[%d].behind_jump: the scenario has no jump_host", name, i)
 		}
 		if err := checkWording(d.Platform, d.Wording); err != nil {
 			return nil, fmt.Errorf("%s: devices[%d].wording: %w", name, i, err)
@@ -254,6 +287,9 @@ func (sp *Spec) credentials(def Credentials) Credentials {
 	}
 	if sp.EnablePassword != "" {
 		c.EnablePassword = sp.EnablePassword
+	}
+	if len(sp.AuthorizedKeys) > 0 {
+		c.AuthorizedKeys = sp.AuthorizedKeys
 	}
 	return c
 }

@@ -80,6 +80,7 @@ func (d *Device) serverConfig(failed *bool) *ssh.ServerConfig {
 		ServerVersion:  serverVersion(d.spec.Platform),
 		MaxAuthTries:   3,
 	}
+	d.keyAuth(cfg, failed) // pubkey.go
 	d.mu.Lock()
 	keys := append([]ssh.Signer(nil), d.hostKeys...)
 	d.mu.Unlock()
@@ -129,6 +130,7 @@ func (d *Device) handle(conn net.Conn) {
 	d.mu.Lock()
 	d.logins++
 	d.mu.Unlock()
+	d.noteLogin(sconn.Permissions)
 	defer sconn.Close()
 	go ssh.DiscardRequests(reqs)
 	for nc := range chans {

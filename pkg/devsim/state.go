@@ -131,6 +131,8 @@ type State struct {
 	Files       []string
 	Connections int
 	Logins      int
+	KeyLogins   int // of Logins, those made with a public key
+	KeysRefused int // public keys offered that the device refused
 	AuthFailed  int
 	Sessions    []SessionLog
 }

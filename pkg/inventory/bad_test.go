@@ -63,7 +63,7 @@ func TestBadFixtures(t *testing.T) {
 		{"unknown-group.yaml", nil, `:12: devices[2].groups[0]: unknown group "cmapus" (did you mean "campus"?)`},
 		{"unset-password-env.yaml", []string{"TRUSTFIX_PASSWORD"}, `:3: defaults.password_env: environment variable TRUSTFIX_PASSWORD is not set`},
 		{"unset-password-env-group.yaml", nil, `:6: groups.dmz.password_env: environment variable TRUSTFIX_DMZ_PASSWORD is not set`},
-		{"no-password.yaml", nil, `:7: devices[1].password_env: missing (set password_env, or password, in the device, a group or defaults)`},
+		{"no-password.yaml", nil, `:7: devices[1].password_env: missing (set password_env, or password, in the device, a group or defaults; or log in with a key: identity_file, ssh_config's IdentityFile or an ssh-agent)`},
 		{"password-conflict.yaml", nil, `:8: devices[0].password: conflicts with password_env at line 7 (set one of them)`},
 		{"password-in-env-field.yaml", nil, `:3: defaults.password_env: invalid environment variable name (want letters, digits and _; the value is not shown)`},
 		{"file-without-bundle.yaml", nil, `:10: devices[1].bundle_file: missing (import_method file, set at line 7, needs it)`},

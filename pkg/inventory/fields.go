@@ -72,6 +72,8 @@ var fields = []field{
 	{"known_hosts", anyLevel, plainKind, func(d *Device, v value) { d.KnownHosts = v.s }},
 	{"legacy_algorithms", anyLevel, boolKind, func(d *Device, v value) { d.LegacyAlgorithms = v.b }},
 	{"jump_host", anyLevel, jumpHostKind, func(d *Device, v value) { d.JumpHost = v.s }},
+	{"identity_file", anyLevel, plainKind, func(d *Device, v value) { d.IdentityFile = v.s }},
+	{"ssh_config", anyLevel, plainKind, func(d *Device, v value) { d.SSHConfig = v.s }},
 	{"groups", inDevice, groupListKind, nil},
 	{"max_sessions", inGroup, intKind(1, 100000), nil},
 	{"ca_file", inTop, plainKind, nil},

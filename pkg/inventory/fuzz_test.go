@@ -23,8 +23,9 @@ func FuzzParse(f *testing.F) {
 	}
 	const envValue = "Fuzz-S3cret"
 	env := func(k string) (string, bool) {
-		if strings.HasPrefix(k, "UNSET") {
-			return "", false
+		switch {
+		case strings.HasPrefix(k, "UNSET"), k == "HOME", k == "USER", k == "SSH_AUTH_SOCK":
+			return "", false // not passwords: no ssh_config, no agent
 		}
 		return envValue, true
 	}
@@ -45,7 +46,7 @@ func FuzzParse(f *testing.F) {
 			switch {
 			case d.Name == "" || names[d.Name]:
 				t.Fatalf("bad or duplicate name %q", d.Name)
-			case d.Host == "" || d.Username == "" || d.Password.IsZero():
+			case d.Host == "" || d.Username == "" || d.Password.IsZero() && !d.SSH.CanUseKeys():
 				t.Fatalf("device %q: host %q username %q password set %v", d.Name, d.Host, d.Username, !d.Password.IsZero())
 			case d.Port < 1 || d.Port > 65535 || d.Timeout <= 0 || d.Retries < 0:
 				t.Fatalf("device %q: port %d timeout %v retries %d", d.Name, d.Port, d.Timeout, d.Retries)

@@ -26,6 +26,8 @@ import (
 	"os"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/trustfix/trustfix/pkg/secret"
 )
 
@@ -58,25 +60,30 @@ type Platforms interface {
 // Device is one inventory device with defaults, groups and its own fields
 // merged and validated. Marshalled or printed, it never shows a password.
 type Device struct {
-	Name             string        `json:"name" yaml:"name"`
-	Host             string        `json:"host" yaml:"host"`
-	Port             int           `json:"port" yaml:"port"`
-	Platform         string        `json:"platform" yaml:"platform"` // DefaultPlatform or a registered platform id
-	Username         string        `json:"username" yaml:"username"`
-	Password         secret.Secret `json:"password,omitzero" yaml:"password,omitempty"`               // prints "[redacted]"
-	EnablePassword   secret.Secret `json:"enable_password,omitzero" yaml:"enable_password,omitempty"` // zero when not configured
-	Timeout          time.Duration `json:"timeout" yaml:"timeout"`                                    // whole-device deadline
-	ImportMethod     string        `json:"import_method" yaml:"import_method"`                        // one of ImportMethods
-	BundleFile       string        `json:"bundle_file,omitempty" yaml:"bundle_file,omitempty"`        // e.g. flash:ios_core.p7b
-	BundleURL        string        `json:"bundle_url" yaml:"bundle_url"`
-	HostKeyPolicy    string        `json:"host_key_policy" yaml:"host_key_policy"`             // one of HostKeyPolicies
-	KnownHosts       string        `json:"known_hosts,omitempty" yaml:"known_hosts,omitempty"` // "" means ~/.ssh/known_hosts (caller resolves); else ~/ expanded, relative joined to the file's dir
-	LegacyAlgorithms bool          `json:"legacy_algorithms" yaml:"legacy_algorithms"`
-	JumpHost         string        `json:"jump_host,omitempty" yaml:"jump_host,omitempty"` // [user@]host[:port]; see ParseJumpHost
-	Version          string        `json:"version,omitempty" yaml:"version,omitempty"`     // for cer/esa/wsa not reachable by CLI
-	Groups           []string      `json:"groups,omitempty" yaml:"groups,omitempty"`       // as listed on the device
-	Retries          int           `json:"retries" yaml:"retries"`                         // extra attempts after a retryable failure
-	Line             int           `json:"line" yaml:"line"`                               // line of the device entry in the file
+	Name              string        `json:"name" yaml:"name"`
+	Host              string        `json:"host" yaml:"host"`
+	Port              int           `json:"port" yaml:"port"`
+	Platform          string        `json:"platform" yaml:"platform"` // DefaultPlatform or a registered platform id
+	Username          string        `json:"username" yaml:"username"`
+	Password          secret.Secret `json:"password,omitzero" yaml:"password,omitempty"`                        // prints "[redacted]"
+	EnablePassword    secret.Secret `json:"enable_password,omitzero" yaml:"enable_password,omitempty"`          // zero when not configured
+	PasswordEnv       string        `json:"password_env,omitempty" yaml:"password_env,omitempty"`               // the variable Password came from ("" : a plain password or none)
+	EnablePasswordEnv string        `json:"enable_password_env,omitempty" yaml:"enable_password_env,omitempty"` // likewise for EnablePassword
+	Timeout           time.Duration `json:"timeout" yaml:"timeout"`                                             // whole-device deadline
+	ImportMethod      string        `json:"import_method" yaml:"import_method"`                                 // one of ImportMethods
+	BundleFile        string        `json:"bundle_file,omitempty" yaml:"bundle_file,omitempty"`                 // e.g. flash:ios_core.p7b
+	BundleURL         string        `json:"bundle_url" yaml:"bundle_url"`
+	HostKeyPolicy     string        `json:"host_key_policy" yaml:"host_key_policy"`             // one of HostKeyPolicies
+	KnownHosts        string        `json:"known_hosts,omitempty" yaml:"known_hosts,omitempty"` // "" means ~/.ssh/known_hosts (caller resolves); else ~/ expanded, relative joined to the file's dir
+	LegacyAlgorithms  bool          `json:"legacy_algorithms" yaml:"legacy_algorithms"`
+	JumpHost          string        `json:"jump_host,omitempty" yaml:"jump_host,omitempty"`         // [user@]host[:port]; see ParseJumpHost
+	IdentityFile      string        `json:"identity_file,omitempty" yaml:"identity_file,omitempty"` // private key, tried before the password; ~/ expanded, relative is from the file's directory
+	SSHConfig         string        `json:"ssh_config,omitempty" yaml:"ssh_config,omitempty"`       // OpenSSH client config to read ("" ~/.ssh/config, "none" none)
+	SSH               SSH           `json:"ssh,omitzero" yaml:"ssh,omitempty"`                      // what ssh_config and the keys add (see SSH)
+	Version           string        `json:"version,omitempty" yaml:"version,omitempty"`             // for cer/esa/wsa not reachable by CLI
+	Groups            []string      `json:"groups,omitempty" yaml:"groups,omitempty"`               // as listed on the device
+	Retries           int           `json:"retries" yaml:"retries"`                                 // extra attempts after a retryable failure
+	Line              int           `json:"line" yaml:"line"`                                       // line of the device entry in the file
 }
 
 // NewDevice returns a Device with every built-in default set, for a device
@@ -134,13 +141,17 @@ func Parse(path string, data []byte, platforms Platforms, env func(string) (stri
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{file: path, env: env, platforms: platforms}
+	return parseTree(&parser{file: path, env: env, platforms: platforms}, root, data)
+}
+
+// parseTree validates a decoded tree; data is what its SHA256 is of.
+func parseTree(p *parser, root *yaml.Node, data []byte) (*Inventory, error) {
 	inv := p.inventory(root)
 	if err := p.first(); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	inv.Path = path
+	inv.Path = p.file
 	inv.SHA256 = hex.EncodeToString(sum[:])
 	inv.Warnings = p.warnings()
 	return inv, nil

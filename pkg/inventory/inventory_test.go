@@ -65,7 +65,7 @@ func TestMinimalDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Device{
-		Name: "r1", Host: "192.0.2.1", Port: 22, Platform: "auto", Username: "admin",
+		Name: "r1", Host: "192.0.2.1", Port: 22, Platform: "auto", Username: "admin", PasswordEnv: "TRUSTFIX_PASSWORD",
 		Timeout: 2 * time.Minute, ImportMethod: "auto", BundleURL: DefaultBundleURL,
 		HostKeyPolicy: "accept-new", Retries: 2, Line: 2,
 	}

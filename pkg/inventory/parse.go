@@ -20,6 +20,14 @@ type parser struct {
 	platforms Platforms
 	errs      []*Error
 	warns     []*Error
+	// loc maps the lines of a tree built from another format (see
+	// build.go) back to the files and variables they came from; nil for a
+	// trustfix YAML file.
+	loc *locator
+	dir string // relative paths are taken from here ("": the file's directory)
+	// ssh reads each ssh_config file once; sshNotes are its warnings given.
+	ssh      *sshResolver
+	sshNotes []string
 }
 
 // entry is one field as written at one level of the file.
@@ -53,7 +61,16 @@ func (p *parser) first() error {
 		return nil
 	}
 	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-	return p.errs[0]
+	return p.loc.place(p.errs[0])
+}
+
+// at names another place in the file for a message: "line 7", or
+// "group_vars/all.yml:7" in a tree built from another format.
+func (p *parser) at(line int) string {
+	if p.loc != nil {
+		return p.loc.at(line)
+	}
+	return fmt.Sprintf("line %d", line)
 }
 
 // warnings returns the warnings in file order, one line each.
@@ -61,7 +78,7 @@ func (p *parser) warnings() []string {
 	sort.SliceStable(p.warns, func(i, j int) bool { return p.warns[i].Line < p.warns[j].Line })
 	var out []string
 	for _, w := range p.warns {
-		out = append(out, w.Error())
+		out = append(out, p.loc.place(w).Error())
 	}
 	return out
 }
@@ -94,7 +111,7 @@ func (p *parser) pairs(n *yaml.Node, path string, fn func(k, v *yaml.Node, key s
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			p.add(k.Line, join(path, k.Value), "duplicate key (first at line %d)", first)
+			p.add(k.Line, join(path, k.Value), "duplicate key (first at %s)", p.at(first))
 			continue
 		}
 		seen[k.Value] = k.Line
@@ -173,7 +190,7 @@ func (p *parser) level(n *yaml.Node, path string, sc scope, allowNull bool) *lev
 			if env.keyLine > plain.keyLine {
 				later, other = env, plain
 			}
-			p.add(later.keyLine, later.path, "conflicts with %s at line %d (set one of them)", other.f.key, other.keyLine)
+			p.add(later.keyLine, later.path, "conflicts with %s at %s (set one of them)", other.f.key, p.at(other.keyLine))
 			plain.ok, env.ok = false, false // no second error from the variable
 		}
 	}
@@ -232,7 +249,7 @@ func (p *parser) inventory(root *yaml.Node) *Inventory {
 			}
 			addr := d.JumpHost + " " + net.JoinHostPort(d.Host, strconv.Itoa(d.Port))
 			if first, dup := addrs[addr]; dup {
-				p.warn(d.Line, l.path+".host", fmt.Sprintf("same host and port as %s (line %d)", quote(first.Name), first.Line))
+				p.warn(d.Line, l.path+".host", fmt.Sprintf("same host and port as %s (%s)", quote(first.Name), p.at(first.Line)))
 			} else {
 				addrs[addr] = d
 			}
@@ -253,6 +270,9 @@ func (p *parser) filePath(s string) string {
 	}
 	if s == "" || filepath.IsAbs(s) {
 		return s
+	}
+	if p.dir != "" {
+		return filepath.Join(p.dir, s)
 	}
 	return filepath.Join(filepath.Dir(p.file), s)
 }

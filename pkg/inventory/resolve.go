@@ -2,10 +2,12 @@ package inventory
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/secret"
+	"github.com/trustfix/trustfix/pkg/sshconf"
 )
 
 // device merges defaults, the device's groups and the device's own fields
@@ -22,7 +24,7 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 		p.add(l.line, l.path+".name", "missing")
 	} else if e.ok {
 		if first, dup := names[e.v.s]; dup {
-			p.add(e.line, e.path, "duplicate name %s (first at line %d)", quote(e.v.s), first)
+			p.add(e.line, e.path, "duplicate name %s (first at %s)", quote(e.v.s), p.at(first))
 		} else {
 			names[e.v.s] = e.line
 		}
@@ -49,15 +51,28 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 		}
 	}
 	d.KnownHosts = p.filePath(d.KnownHosts)
+	d.IdentityFile = p.filePath(d.IdentityFile)
+	if d.SSHConfig != "none" {
+		d.SSHConfig = p.filePath(d.SSHConfig)
+	}
+	if d.Host != "" {
+		p.sshConfig(&d, m, l)
+	}
 	for _, key := range []string{"host", "username"} {
-		if m[key] == nil {
+		if m[key] == nil && (key != "username" || d.Username == "") {
 			p.add(l.line, l.path+"."+key, "missing")
 		}
 	}
-	d.Password = p.password(m, "password", l, true)
+	d.Password = p.password(m, "password", l, !d.SSH.CanUseKeys())
 	d.EnablePassword = p.password(m, "enable_password", l, false)
+	if e := m["password_env"]; e != nil && e.ok {
+		d.PasswordEnv = e.v.s
+	}
+	if e := m["enable_password_env"]; e != nil && e.ok {
+		d.EnablePasswordEnv = e.v.s
+	}
 	if e := m["import_method"]; e != nil && e.ok && e.v.s == "file" && m["bundle_file"] == nil {
-		p.add(l.line, l.path+".bundle_file", "missing (import_method file, set at line %d, needs it)", e.line)
+		p.add(l.line, l.path+".bundle_file", "missing (import_method file, set at %s, needs it)", p.at(e.line))
 	}
 	return d, len(p.errs) == errs
 }
@@ -107,7 +122,7 @@ func (p *parser) password(m map[string]*entry, key string, l *level, required bo
 		return secret.Secret{}
 	}
 	if required {
-		p.add(l.line, l.path+"."+key+"_env", "missing (set password_env, or password, in the device, a group or defaults)")
+		p.add(l.line, l.path+"."+key+"_env", "missing (set password_env, or password, in the device, a group or defaults; or log in with a key: identity_file, ssh_config's IdentityFile or an ssh-agent)")
 	}
 	return secret.Secret{}
 }
@@ -125,4 +140,29 @@ func sortedKeys(m map[string]*level) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sshConfig completes d from ssh_config and its keys (see SSH); a problem
+// is reported at the ssh_config or identity_file that caused it.
+func (p *parser) sshConfig(d *Device, m map[string]*entry, l *level) {
+	if p.ssh == nil {
+		p.ssh = &sshResolver{env: p.env, files: map[string]*sshconf.File{}, warn: func(msg string) {
+			if !slices.Contains(p.sshNotes, msg) {
+				p.sshNotes = append(p.sshNotes, msg)
+				p.warn(0, "", msg)
+			}
+		}}
+	}
+	err := p.ssh.resolve(d, Explicit{Port: m["port"] != nil, Username: m["username"] != nil, JumpHost: m["jump_host"] != nil})
+	if err == nil {
+		return
+	}
+	line, field := l.line, l.path+".ssh_config"
+	if e := m["ssh_config"]; e != nil {
+		line, field = e.line, e.path
+	}
+	if e := m["identity_file"]; e != nil && strings.HasPrefix(err.Error(), "identity_file ") {
+		line, field = e.line, e.path
+	}
+	p.add(line, field, "%s", strings.TrimPrefix(err.Error(), "identity_file "))
 }

@@ -122,12 +122,12 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 		if spec != nil {
 			prof = spec.Profile()
 		}
-		return session.Open(ctx, session.Target{
+		return session.Open(ctx, r.withSSH(session.Target{
 			Name: dev.Name, Host: dev.Host, Port: dev.Port, Username: dev.Username,
 			Password: dev.Password, EnablePassword: dev.EnablePassword,
 			HostKeyPolicy: dev.HostKeyPolicy, KnownHosts: dev.KnownHosts,
 			Legacy: dev.LegacyAlgorithms, JumpHost: dev.JumpHost, AskEnable: ask,
-		}, session.Options{
+		}, dev), session.Options{
 			Profile: prof, Deadline: deadline, Handshake: r.Handshake, ReadOnly: !r.Apply,
 			Transcript: w, ReadDelay: r.ReadDelay, KnownHosts: &r.knownHosts,
 			OnWarning: func(msg string) { log.Warn(deviceText(red, msg)) },

@@ -45,6 +45,9 @@ type Runner struct {
 	ReadDelay time.Duration
 	// AskEnable supplies an enable password on demand (fix prompts).
 	AskEnable func() (secret.Secret, error)
+	// AskPassword supplies the login password of a device that has none,
+	// only if its keys were refused (fix prompts then, as ssh does).
+	AskPassword func() (secret.Secret, error)
 	// BeforeChange journals the intent to change a device (outcome
 	// in-progress) before the first change; an error stops that device.
 	BeforeChange func(record.Record) error

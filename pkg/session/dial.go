@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/ssh"
-	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/trustfix/trustfix/pkg/secret"
 )
@@ -32,6 +30,11 @@ type Target struct {
 	KnownHosts     string // path; "" means ~/.ssh/known_hosts
 	Legacy         bool   // allow SHA-1 key exchange, ssh-rsa host keys, CBC ciphers
 	JumpHost       string // [user@]host[:port]
+	// Keys are tried before the password (auth.go); JumpKeys log in to the
+	// jump host (their Agent defaults to Keys.Agent).
+	Keys, JumpKeys KeyAuth
+	// Algorithms are ssh_config's lists for the device (not the jump host).
+	Algorithms Algorithms
 	// AskEnable is called when the device asks for an enable password and
 	// none is set (the fix command prompts then, not before).
 	AskEnable func() (secret.Secret, error)
@@ -63,25 +66,16 @@ func clientConfig(t Target, user, addr string, handshake time.Duration, kh *Know
 	if algs == nil && t.Legacy {
 		algs = append(ssh.SupportedAlgorithms().HostKeys, ssh.KeyAlgoRSA)
 	}
-	pw := t.Password
-	return &ssh.ClientConfig{
-		Config: algorithms(t.Legacy),
-		User:   user,
-		Auth: []ssh.AuthMethod{
-			ssh.Password(pw.Reveal()),
-			// Some images only offer keyboard-interactive for passwords.
-			ssh.KeyboardInteractive(func(_, _ string, qs []string, _ []bool) ([]string, error) {
-				ans := make([]string, len(qs))
-				for i := range ans {
-					ans[i] = pw.Reveal()
-				}
-				return ans, nil
-			}),
-		},
+	cc := &ssh.ClientConfig{
+		Config:            algorithms(t.Legacy),
+		User:              user,
+		Auth:              authMethods(t.Keys, t.Password), // keys, then the password (auth.go)
 		HostKeyCallback:   hc.callback,
 		HostKeyAlgorithms: algs,
 		Timeout:           handshake,
-	}, hc, nil
+	}
+	applyAlgorithms(cc, t.Algorithms, t.Legacy)
+	return cc, hc, nil
 }
 
 // dial connects, bounded by handshake for TCP plus the whole SSH handshake
@@ -121,6 +115,9 @@ func dial(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts
 		return nil, nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
 	client, err = handshakeOn(dctx, conn, t.addr(), cfg, hc)
+	if errors.Is(err, ErrAuth) {
+		err = fmt.Errorf("%w: the device refused %s", ErrAuth, t.Keys.describe(t.Password))
+	}
 	if err != nil {
 		conn.Close()
 		if jump != nil {
@@ -192,8 +189,8 @@ func classifyHandshake(err error) error {
 	return fmt.Errorf("%w: SSH handshake: %v", ErrUnreachable, strings.TrimPrefix(msg, "ssh: handshake failed: "))
 }
 
-// dialJump reaches the jump host with the device's credentials (or the
-// user named in jump_host) and, when present, the local SSH agent.
+// dialJump reaches the jump host as the user jump_host names (else the
+// device's), with its keys and the agent first, then the device's password.
 func dialJump(ctx context.Context, t Target, handshake time.Duration, kh *KnownHosts) (*ssh.Client, error) {
 	user, hostport := t.Username, t.JumpHost
 	if u, h, ok := strings.Cut(hostport, "@"); ok {
@@ -203,18 +200,13 @@ func dialJump(ctx context.Context, t Target, handshake time.Duration, kh *KnownH
 		hostport = net.JoinHostPort(hostport, "22")
 	}
 	jt := t
-	jt.Legacy = false
+	jt.Legacy, jt.Algorithms, jt.Keys = false, Algorithms{}, t.JumpKeys
+	if jt.Keys.Agent == "" {
+		jt.Keys.Agent = t.Keys.Agent
+	}
 	cfg, hc, err := clientConfig(jt, user, hostport, handshake, kh)
 	if err != nil {
 		return nil, err
-	}
-	if sock := os.Getenv("SSH_AUTH_SOCK"); sock != "" {
-		var d net.Dialer
-		if ac, err := d.DialContext(ctx, "unix", sock); err == nil {
-			// The agent is needed for the login only.
-			defer ac.Close()
-			cfg.Auth = append([]ssh.AuthMethod{ssh.PublicKeysCallback(agent.NewClient(ac).Signers)}, cfg.Auth...)
-		}
 	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", hostport)

@@ -19,20 +19,7 @@ import (
 // Ed25519 host key, as most real devices do.
 func multiKeyLab(t *testing.T, kinds ...string) *devsim.Device {
 	t.Helper()
-	sc := devsim.DefaultScenario()
-	for _, sp := range sc.Devices {
-		if sp.Name == "ie3400-dock-01" {
-			sp.HostKeys = kinds
-			sc.Devices = []devsim.Spec{sp}
-			break
-		}
-	}
-	l, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	return l.Devices()[0]
+	return oneDevice(t, "ie3400-dock-01", func(sp *devsim.Spec) { sp.HostKeys = kinds })
 }
 
 func keyOfType(t *testing.T, d *devsim.Device, typ string) ssh.PublicKey {

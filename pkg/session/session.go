@@ -126,6 +126,7 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 	if opt.KnownHosts == nil {
 		opt.KnownHosts = &KnownHosts{}
 	}
+	t.Keys.Warn, t.JumpKeys.Warn = opt.OnWarning, opt.OnWarning
 	client, closeAll, err := dial(ctx, t, opt.Handshake, opt.KnownHosts)
 	if err != nil {
 		cancel()

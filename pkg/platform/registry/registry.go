@@ -25,3 +25,13 @@ func Default() (*platform.Registry, error) {
 	}
 	return r, nil
 }
+
+// MustDefault is Default for tests: it panics where Default returns an
+// error (two platforms claiming one name, a definition file missing).
+func MustDefault() *platform.Registry {
+	r, err := Default()
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
