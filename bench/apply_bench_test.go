@@ -13,27 +13,21 @@ package bench
 //	TRUSTFIX_BENCH_APPLY_LATENCY_SCALE=1 (multiplies every per-line latency)
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/trustfix/trustfix/pkg/devsim"
-	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
-	"github.com/trustfix/trustfix/pkg/journal"
-	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // applySolo are the scenario's own devices (testdata/scenarios/apply-bench.yaml),
@@ -41,59 +35,26 @@ import (
 var applySolo = []string{"xe", "xr", "asa", "fxos"}
 
 func BenchmarkApply1000(b *testing.B) {
-	n := applyEnvInt(b, "TRUSTFIX_BENCH_APPLY_DEVICES", 1000)
-	c := applyEnvInt(b, "TRUSTFIX_BENCH_APPLY_C", 200)
-	scale := applyEnvFloat(b, "TRUSTFIX_BENCH_APPLY_LATENCY_SCALE", 1)
 	bin := applyBuild(b)
-	scenario := applyScenario(b, scale)
+	p := procBench{
+		verb:     "apply",
+		scenario: applyScenario(b, "../testdata/scenarios/apply-bench.yaml", applyEnvFloat(b, "TRUSTFIX_BENCH_APPLY_LATENCY_SCALE", 1)),
+		solo:     applySolo,
+		n:        applyEnvInt(b, "TRUSTFIX_BENCH_APPLY_DEVICES", 1000),
+		c:        applyEnvInt(b, "TRUSTFIX_BENCH_APPLY_C", 200),
+	}
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		dir := b.TempDir()
-		lab, inv := applyStartLab(b, bin, scenario, n+len(applySolo), dir)
-
-		// One device alone, per platform: the time from connect to save,
-		// as its journal record says.
-		var solo []time.Duration
-		for _, name := range applySolo {
-			res := applyRun(b, bin, inv, filepath.Join(dir, "solo-"+name+".jsonl"), "-l", name, "-c", "1")
-			solo = append(solo, res.deviceTimes[0])
-		}
-		mean := applyMean(solo)
-		ideal := time.Duration(math.Ceil(float64(n)/float64(c))) * mean
-
-		labBefore := applyProcCPU(b, lab.cmd.Process.Pid)
-		b.StartTimer()
-		res := applyRun(b, bin, inv, filepath.Join(dir, "fleet.jsonl"), "-l", "!"+strings.Join(applySolo, ",!"), "-c", strconv.Itoa(c))
-		b.StopTimer()
-		labCPU := applyProcCPU(b, lab.cmd.Process.Pid) - labBefore
-		lab.stop()
-
-		if len(res.deviceTimes) != n {
-			b.Fatalf("fleet run: %d devices, want %d", len(res.deviceTimes), n)
-		}
-		ratio := res.wall.Seconds() / ideal.Seconds()
-		fleetMean := applyMean(res.deviceTimes)
-		b.ReportMetric(res.wall.Seconds(), "wall-s")
-		b.ReportMetric(ideal.Seconds(), "ideal-s")
-		b.ReportMetric(ratio, "x-ideal")
-		b.ReportMetric(float64(res.maxRSS)/(1<<20), "peak-RSS-MiB")
-		b.ReportMetric(float64(res.cpu.Microseconds())/1000/float64(n), "cpu-ms/device")
-		b.ReportMetric(labCPU.Seconds(), "lab-cpu-s")
-		b.Logf("apply N=%d c=%d latency ×%.3g on %d CPUs (%s/%s, %s): wall %.2fs, ideal %.2fs = ceil(N/c) %d × one device alone %.3fs (xe %.3f xr %.3f asa %.3f fxos %.3f) → %.3f× ideal; "+
-			"device time in the fleet mean %.3fs p99 %.3fs max %.3fs; trustfix peak RSS %.1f MiB, CPU %.2fs user+sys (%.2f ms/device); lab CPU %.2fs",
-			n, c, scale, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version(), res.wall.Seconds(), ideal.Seconds(), int(math.Ceil(float64(n)/float64(c))), mean.Seconds(),
-			solo[0].Seconds(), solo[1].Seconds(), solo[2].Seconds(), solo[3].Seconds(), ratio,
-			fleetMean.Seconds(), applyPercentile(res.deviceTimes, 0.99).Seconds(), slices.Max(res.deviceTimes).Seconds(),
-			float64(res.maxRSS)/(1<<20), res.cpu.Seconds(), float64(res.cpu.Microseconds())/1000/float64(n), labCPU.Seconds())
+		p.run(b, bin)
 	}
 }
 
 // applyScenario writes the benchmark's scenario with every device's
 // per-line latency multiplied by scale, and returns its path.
-func applyScenario(b *testing.B, scale float64) string {
+func applyScenario(b *testing.B, file string, scale float64) string {
 	b.Helper()
-	sc, err := devsim.LoadScenario("../testdata/scenarios/apply-bench.yaml")
+	sc, err := devsim.LoadScenario(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -105,55 +66,11 @@ func applyScenario(b *testing.B, scale float64) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(b.TempDir(), "apply-bench.yaml")
+	path := filepath.Join(b.TempDir(), filepath.Base(file))
 	if err := os.WriteFile(path, text, 0o600); err != nil {
 		b.Fatal(err)
 	}
 	return path
-}
-
-// applyResult is one `trustfix apply` subprocess.
-type applyResult struct {
-	wall        time.Duration
-	maxRSS      int64 // bytes
-	cpu         time.Duration
-	deviceTimes []time.Duration // per remediated device, connect to save
-}
-
-// applyRun runs `trustfix apply -i INV --journal J --yes -o json` plus
-// args and checks that every device was remediated: a benchmark of a
-// fleet that fails measures the failure.
-func applyRun(b *testing.B, bin, inv, journalPath string, args ...string) applyResult {
-	b.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append([]string{"apply", "-i", inv, "--journal", journalPath, "--yes", "-o", "json"}, args...)...)
-	cmd.Env = devsimtest.Environ()
-	var stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = nil, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
-	if err != nil {
-		b.Fatalf("trustfix apply %v: %v\n%s", args, err, lastLines(stderr.String(), 10))
-	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	res := applyResult{
-		wall:   wall,
-		maxRSS: ru.Maxrss * 1024, // kilobytes on Linux
-		cpu:    time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-	}
-	recs, probs, err := journal.Read(journalPath)
-	if err != nil || len(probs) > 0 {
-		b.Fatalf("journal: %v %v", err, probs)
-	}
-	for _, r := range journal.Latest(recs) {
-		if r.Outcome != record.Remediated || r.Started == nil || r.Finished == nil {
-			b.Fatalf("%s: %s %s", r.Name, r.Outcome, r.Error)
-		}
-		res.deviceTimes = append(res.deviceTimes, r.Finished.Sub(*r.Started))
-	}
-	return res
 }
 
 // applyLab is `trustfix lab` running as its own process.

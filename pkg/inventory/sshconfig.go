@@ -50,6 +50,22 @@ type sshResolver struct {
 	env   func(string) (string, bool)
 	files map[string]*sshconf.File
 	warn  func(msg string)
+	// stats are the identity files looked at, each once: a fleet of
+	// thousands of devices shares a handful.
+	stats map[string]error
+}
+
+// stat is os.Stat's error for path, asked once per resolver.
+func (r *sshResolver) stat(path string) error {
+	if err, ok := r.stats[path]; ok {
+		return err
+	}
+	_, err := os.Stat(path)
+	if r.stats == nil {
+		r.stats = map[string]error{}
+	}
+	r.stats[path] = err
+	return err
 }
 
 // ResolveSSH completes d from its ssh_config (d.SSHConfig: "" is
@@ -157,7 +173,7 @@ func (r *sshResolver) jumpFrom(s sshconf.Settings) (string, bool, error) {
 // the agent, as OpenSSH finds them.
 func (r *sshResolver) identities(d *Device, s sshconf.Settings, file *sshconf.File, tok sshconf.Tokens) error {
 	if d.IdentityFile != "" {
-		if _, err := os.Stat(d.IdentityFile); err != nil {
+		if err := r.stat(d.IdentityFile); err != nil {
 			return fmt.Errorf("identity_file %s: %v", d.IdentityFile, unwrapPathError(err))
 		}
 		d.SSH.IdentityFiles = append(d.SSH.IdentityFiles, d.IdentityFile)
@@ -167,7 +183,7 @@ func (r *sshResolver) identities(d *Device, s sshconf.Settings, file *sshconf.Fi
 		if err != nil {
 			return fmt.Errorf("%s: IdentityFile: %v", file.Path, err)
 		}
-		if _, err := os.Stat(p); err == nil && !slices.Contains(d.SSH.IdentityFiles, p) {
+		if r.stat(p) == nil && !slices.Contains(d.SSH.IdentityFiles, p) {
 			d.SSH.IdentityFiles = append(d.SSH.IdentityFiles, p) // a missing one is skipped, as OpenSSH does
 		}
 	}
@@ -177,7 +193,7 @@ func (r *sshResolver) identities(d *Device, s sshconf.Settings, file *sshconf.Fi
 	if d.IdentityFile == "" && len(s.IdentityFiles) == 0 && tok.Home != "" {
 		for _, name := range defaultIdentities {
 			p := filepath.Join(tok.Home, ".ssh", name)
-			if _, err := os.Stat(p); err == nil {
+			if r.stat(p) == nil {
 				d.SSH.IdentityFiles = append(d.SSH.IdentityFiles, p)
 			}
 		}

@@ -1,6 +1,8 @@
 package remediate
 
 import (
+	"strings"
+
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/sanitize"
 	"github.com/trustfix/trustfix/pkg/secret"
@@ -28,12 +30,15 @@ func addSecret(red *secret.Redactor, s secret.Secret) {
 }
 
 // deviceText makes one string from a device fit for a record, a log line
-// or a terminal: one line, escaped, redacted, at most maxText bytes.
+// or a terminal: one line, escaped, redacted, at most maxText bytes. The
+// result is a copy: a version or hostname cut out of the device's output
+// would otherwise keep that whole output alive as long as the record (a
+// fleet's records last until the run ends).
 func deviceText(red *secret.Redactor, s string) string {
 	if s == "" {
 		return s
 	}
-	return sanitize.Cap(red.RedactString(sanitize.Line(s)), maxText)
+	return strings.Clone(sanitize.Cap(red.RedactString(sanitize.Line(s)), maxText))
 }
 
 // seal passes every record field that can hold text from the device

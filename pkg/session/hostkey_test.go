@@ -144,3 +144,119 @@ func TestKnownHostsDefaultFile(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestKnownHostsRunAppends: the keys a run appends under accept-new are
+// known to its later connections without parsing the file again (a first
+// night of thousands of devices would otherwise parse it once per device):
+// the same key is accepted, strict included; a changed one is refused
+// naming the line the run wrote; and a line someone else adds meanwhile is
+// read (the file is parsed again then).
+func TestKnownHostsRunAppends(t *testing.T) {
+	a := multiKeyLab(t, devsim.KeyEd25519)
+	b := oneDevice(t, "xr-core-01", func(*devsim.Spec) {})
+	c := oneDevice(t, "asa-edge-1", func(*devsim.Spec) {})
+	file := writeKnownHosts(t, "# fleet keys") // line 1
+	kh := &KnownHosts{}
+	open := func(d *devsim.Device, policy string) error {
+		t.Helper()
+		tg := target(t, d)
+		tg.KnownHosts, tg.HostKeyPolicy = file, policy
+		s, err := Open(context.Background(), tg, Options{KnownHosts: kh})
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}
+	if err := open(a, AcceptNew); err != nil { // appends line 2
+		t.Fatal(err)
+	}
+	parse := kh.parsed[file]
+	if err := open(b, AcceptNew); err != nil { // appends line 3
+		t.Fatal(err)
+	}
+	for _, d := range []*devsim.Device{a, b} {
+		if err := open(d, Strict); err != nil {
+			t.Fatalf("%s, recorded by this run, under strict: %v", d.Name(), err)
+		}
+	}
+	if kh.parsed[file] != parse {
+		t.Error("known_hosts was parsed again after the run's own appends")
+	}
+	if n := len(parse.added); n != 2 {
+		t.Errorf("%d hosts added to the parse, want 2", n)
+	}
+
+	b.RotateHostKey()
+	err := open(b, AcceptNew)
+	if !errors.Is(err, ErrHostKey) || !strings.Contains(err.Error(), "changed") || !strings.Contains(err.Error(), file+":3") {
+		t.Fatalf("a changed key of a host this run recorded: want a refusal naming %s:3, got %v", file, err)
+	}
+
+	// Someone else records c: the file is read again, and c is known.
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(knownhosts.Line([]string{knownhosts.Normalize(c.Addr())}, c.HostKey()) + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := open(c, Strict); err != nil {
+		t.Fatalf("a host another writer recorded meanwhile, under strict: %v", err)
+	}
+	if kh.parsed[file] == parse {
+		t.Error("known_hosts changed by another writer was not parsed again")
+	}
+	if err := open(a, Strict); err != nil {
+		t.Fatalf("after the new parse, %s under strict: %v", a.Name(), err)
+	}
+	raw, _ := os.ReadFile(file)
+	if n := strings.Count(string(raw), "\n"); n != 4 {
+		t.Errorf("known_hosts has %d lines, want 4 (a comment, three hosts):\n%s", n, raw)
+	}
+}
+
+// TestKnownHostsFleetParsesOnce: a fleet's first contact, many devices at
+// once under accept-new, parses known_hosts once, and records every host.
+func TestKnownHostsFleetParsesOnce(t *testing.T) {
+	sc := devsim.DefaultScenario()
+	for _, sp := range sc.Devices {
+		if sp.Name == "ie3400-dock-01" {
+			sc.Devices = []devsim.Spec{sp}
+			break
+		}
+	}
+	l, err := devsim.Start(sc, devsim.Options{Devices: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	file := writeKnownHosts(t, "# fleet keys")
+	kh := &KnownHosts{}
+	open := func(d *devsim.Device, policy string) error {
+		tg := target(t, d)
+		tg.KnownHosts, tg.HostKeyPolicy = file, policy
+		s, err := Open(context.Background(), tg, Options{KnownHosts: kh})
+		if err == nil {
+			s.Close()
+		}
+		return err
+	}
+	errs := make(chan error, len(l.Devices()))
+	for _, d := range l.Devices() {
+		go func() { errs <- open(d, AcceptNew) }()
+	}
+	for range l.Devices() {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range l.Devices() {
+		if err := open(d, Strict); err != nil {
+			t.Fatalf("%s under strict after the first contact: %v", d.Name(), err)
+		}
+	}
+	if kh.parses != 1 {
+		t.Errorf("known_hosts parsed %d times for %d devices, want once", kh.parses, len(l.Devices()))
+	}
+}

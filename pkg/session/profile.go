@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/scrapli/scrapligo/driver/generic"
-	"github.com/scrapli/scrapligo/driver/opoptions"
 )
 
 // Profile is what a platform needs of a session: its scrapligo definition
@@ -57,6 +54,7 @@ func (s *Session) Use(prof Profile) error {
 		s.drv.FailedWhenContains = nd.FailedWhenContains
 		s.drv.UpdatePrivileges()
 		s.drv.CurrentPriv = ""
+		s.promptAtStart = anchorPrompt(s.drv.Channel.PromptPattern)
 		s.platform = prof.Platform
 		s.readOnly = readOnlyRE(prof.ReadOnly)
 	}
@@ -66,7 +64,7 @@ func (s *Session) Use(prof Profile) error {
 		}
 	}
 	if s.pager {
-		_, err := s.sendPaged(prof.Paging)
+		_, err := s.Send(prof.Paging)
 		var ce *CommandError
 		switch {
 		case errors.As(err, &ce):
@@ -156,43 +154,10 @@ func lastLine(s string) string {
 	return s[strings.LastIndex(s, "\n")+1:]
 }
 
-// sendPaged runs a command while paging is on, answering each pager
-// prompt with a space, and returns the output without pager residue.
-func (s *Session) sendPaged(cmd string) (string, error) {
-	if err := s.allowed(cmd); err != nil {
-		return "", err
-	}
-	s.sh.begin()
-	more, err := generic.NewCallback(func(d *generic.Driver, _ string) error {
-		return d.Channel.Write([]byte(" "), false)
-	}, opoptions.WithCallbackContainsRe(reMore), opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackResetOutput())
-	if err != nil {
-		return "", err
-	}
-	done, err := generic.NewCallback(nil, opoptions.WithCallbackContainsRe(s.drv.Channel.PromptPattern),
-		opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackComplete())
-	if err != nil {
-		return "", err
-	}
-	r, err := s.drv.Driver.SendWithCallbacks(cmd, []*generic.Callback{more, done}, s.opt.OpTimeout)
-	if err != nil {
-		return "", s.wrap(fmt.Sprintf("%q", cmd), err)
-	}
-	out := cleanPaged(r.Result, cmd)
-	out = s.trimPrompt(out)
-	return out, failed(cmd, r)
-}
-
 var reErase = regexp.MustCompile(`\x08+ *\x08+|\x08`)
 
-// cleanPaged drops the echoed command, pager markers and the backspaces
-// that erase them.
-func cleanPaged(out, cmd string) string {
+// stripPager drops pager markers and the backspaces that erase them.
+func stripPager(out string) string {
 	out = reMoreResidue.ReplaceAllString(out, "")
-	out = reErase.ReplaceAllString(out, "")
-	lines := strings.Split(out, "\n")
-	if len(lines) > 0 && strings.HasSuffix(strings.TrimSpace(lines[0]), strings.TrimSpace(cmd)) {
-		lines = lines[1:]
-	}
-	return strings.Trim(strings.Join(lines, "\n"), "\n")
+	return reErase.ReplaceAllString(out, "")
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A profile's ReadOnly lists every command line a read-only session (plan)
@@ -19,13 +20,22 @@ const (
 )
 
 // readOnlyRE compiles a read-only list into one pattern; an empty list
-// allows show only.
+// allows show only. A fleet has a handful of lists (one per platform), so
+// each is compiled once per process, not once per session.
 func readOnlyRE(lines []string) *regexp.Regexp {
 	if len(lines) == 0 {
 		lines = []string{CmdShow}
 	}
-	return regexp.MustCompile(`(?i)^(?:` + strings.Join(lines, `|`) + `)$`)
+	expr := `(?i)^(?:` + strings.Join(lines, `|`) + `)$`
+	if re, ok := readOnlyCache.Load(expr); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := readOnlyCache.LoadOrStore(expr, regexp.MustCompile(expr))
+	return re.(*regexp.Regexp)
 }
+
+// readOnlyCache holds the compiled read-only lists, by expression.
+var readOnlyCache sync.Map
 
 // ReadOnlyAllowed reports whether a read-only session with this profile
 // may send cmd. An empty line (a bare return) is allowed; a line with a

@@ -16,10 +16,8 @@ import (
 	"time"
 
 	"github.com/scrapli/scrapligo/driver/network"
-	"github.com/scrapli/scrapligo/driver/opoptions"
 	"github.com/scrapli/scrapligo/driver/options"
 	"github.com/scrapli/scrapligo/platform"
-	"github.com/scrapli/scrapligo/response"
 	"github.com/scrapli/scrapligo/util"
 
 	"github.com/trustfix/trustfix/platforms"
@@ -71,11 +69,15 @@ var ErrReadOnly = errors.New("refused in a read-only session")
 // Session is one logged-in CLI session. It is for one goroutine, except
 // Close, which any goroutine may call.
 type Session struct {
-	target   Target
-	opt      Options
-	drv      *network.Driver
-	sh       *shell
-	platform string
+	target Target
+	opt    Options
+	drv    *network.Driver
+	sh     *shell
+	feed   *feed // the channel log: wakes readers, buffers the transcript
+	// promptAtStart is the prompt pattern anchored at the start of the
+	// text: the last line is matched against it.
+	promptAtStart *regexp.Regexp
+	platform      string
 	// readOnly is what a read-only session may send now: show only before
 	// the platform is known, then the profile's list.
 	readOnly *regexp.Regexp
@@ -143,7 +145,8 @@ func Open(ctx context.Context, t Target, opt Options) (*Session, error) {
 		cancel()
 		return nil, shellError(ctx, step, opt.Handshake, err)
 	}
-	s := &Session{target: t, opt: opt, sh: sh, pager: true, stop: make(chan struct{}), cancel: cancel}
+	s := &Session{target: t, opt: opt, sh: sh, feed: newFeed(opt.Transcript), pager: true, stop: make(chan struct{}), cancel: cancel}
+	sh.feed = s.feed
 	if opt.KeepAlive > 0 {
 		go keepalive(client, opt.KeepAlive, s.stop)
 	}
@@ -225,6 +228,7 @@ func (s *Session) start() error {
 		return err
 	}
 	s.drv = drv
+	s.promptAtStart = anchorPrompt(drv.Channel.PromptPattern)
 	if s.opt.Profile != nil {
 		s.platform = id // Use need not load the same definition again
 	}
@@ -255,9 +259,7 @@ func (s *Session) newDriver(id string, def []byte) (*network.Driver, error) {
 		options.WithPromptSearchDepth(256),
 		options.WithAuthSecondary(s.target.EnablePassword.Reveal()),
 	}
-	if s.opt.Transcript != nil {
-		opts = append(opts, options.WithChannelLog(s.opt.Transcript))
-	}
+	opts = append(opts, options.WithChannelLog(s.feed))
 	p, err := platform.NewPlatform(def, s.target.Host, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("platform %s: %w", id, err)
@@ -309,6 +311,7 @@ func (s *Session) Close() {
 		if s.drv != nil {
 			_ = s.drv.Channel.Close()
 		}
+		s.feed.flush()
 		s.cancel()
 	})
 }
@@ -338,17 +341,15 @@ func (s *Session) wrap(op string, err error) error {
 	return fmt.Errorf("%s: %w", op, err)
 }
 
-// failed turns a response that carries a device error into a CommandError.
-func failed(cmd string, r *response.Response) error {
-	if r.Failed == nil {
+// failed turns output that holds one of the platform's failure markers
+// (scrapligo's failed-when-contains: "% Invalid input", "ERROR:", ...)
+// into a CommandError.
+func failed(cmd, out string, markers []string) error {
+	match := util.StringContainsAnySubStrs(out, markers)
+	if match == "" {
 		return nil
 	}
-	match := ""
-	var oe *response.OperationError
-	if errors.As(r.Failed, &oe) {
-		match = oe.ErrorString
-	}
-	return &CommandError{Command: cmd, Match: match, Output: r.Result}
+	return &CommandError{Command: cmd, Match: match, Output: out}
 }
 
 // Send runs a command and waits for any prompt of the platform. A device
@@ -368,20 +369,7 @@ func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, erro
 	if err := s.allowed(cmd); err != nil {
 		return "", err
 	}
-	s.sh.begin()
-	if s.pager && len(expect) == 0 {
-		return s.sendPaged(cmd)
-	}
-	opts := []util.Option{opoptions.WithNoStripPrompt()}
-	if len(expect) > 0 {
-		opts = append(opts, opoptions.WithInterimPromptPattern(expect))
-	}
-	r, err := s.drv.Driver.SendCommand(cmd, opts...)
-	if err != nil {
-		return "", s.wrap(fmt.Sprintf("%q", cmd), err)
-	}
-	out := s.trimPrompt(r.Result)
-	return out, failed(cmd, r)
+	return s.exchange(cmd, expect)
 }
 
 // trimPrompt removes and remembers a trailing prompt line.
@@ -413,18 +401,7 @@ func (s *Session) write(text string) error {
 
 // ReadUntil reads until one of the patterns or the prompt appears.
 func (s *Session) ReadUntil(expect ...*regexp.Regexp) (string, error) {
-	s.sh.begin()
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
-	defer cancel()
-	pats := append([]*regexp.Regexp{s.drv.Channel.PromptPattern}, expect...)
-	b, err := s.drv.Channel.ReadUntilAnyPrompt(ctx, pats)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = util.ErrTimeoutError
-		}
-		return string(b), s.wrap("read", err)
-	}
-	return s.trimPrompt(string(b)), nil
+	return s.readUntil(expect)
 }
 
 // AtPrompt reports whether text ends with one of the platform's prompts.
@@ -435,7 +412,7 @@ func (s *Session) AtPrompt(text string) bool {
 
 // Refresh sends a bare return and returns the prompt the device shows.
 func (s *Session) Refresh() (string, error) {
-	s.sh.begin()
+	s.begin()
 	p, err := s.drv.GetPrompt()
 	if err != nil {
 		return "", s.wrap("prompt", err)

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -33,8 +34,11 @@ type shell struct {
 	stdout   io.Reader
 	closeAll func()
 
+	feed     *feed // woken when the stream ends
+	eof      atomic.Bool
 	limit    int64
 	read     atomic.Int64 // bytes read since the operation began
+	buf      []byte       // Read's buffer
 	overflow atomic.Bool
 
 	once   sync.Once
@@ -141,20 +145,40 @@ func (s *shell) begin() { s.read.Store(0) }
 func (s *shell) overflowed() bool { return s.overflow.Load() }
 
 // Read reads what the device sent; it blocks until data or EOF. Past the
-// operation's limit it closes the shell and ends the stream.
+// operation's limit it closes the shell and ends the stream. It reads into
+// one buffer kept for the session and returns a copy of what came: a
+// chunk is usually one line, and a fresh n-byte (8 KiB) buffer for each was
+// most of the garbage a fleet made. Only scrapligo's read loop calls it.
 func (s *shell) Read(n int) ([]byte, error) {
-	b := make([]byte, n)
-	k, err := s.stdout.Read(b)
+	if len(s.buf) < n {
+		s.buf = make([]byte, n)
+	}
+	k, err := s.stdout.Read(s.buf[:n])
 	if k > 0 {
 		if s.read.Add(int64(k)) > s.limit {
 			s.overflow.Store(true)
 			_ = s.Close()
+			s.end()
 			return nil, io.EOF
 		}
-		return b[:k], nil
+		return bytes.Clone(s.buf[:k]), nil
+	}
+	if err != nil {
+		s.end()
 	}
 	return nil, err
 }
+
+// end records that the stream ended and wakes a reader waiting for output.
+func (s *shell) end() {
+	s.eof.Store(true)
+	if s.feed != nil {
+		s.feed.wake()
+	}
+}
+
+// ended reports whether Read has seen the end of the stream (or an error).
+func (s *shell) ended() bool { return s.eof.Load() }
 
 // Write sends keystrokes.
 func (s *shell) Write(b []byte) error {

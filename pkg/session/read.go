@@ -1,0 +1,280 @@
+package session
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scrapli/scrapligo/util"
+)
+
+// Every wait for output goes through next: scrapligo's channel reads the
+// transport and queues what comes, and we take it from the queue. Its own
+// read functions poll that queue every ReadDelay (1 ms) for as long as an
+// operation lasts, and match the prompt pattern over the last 256 bytes
+// after every chunk; with hundreds of sessions that waiting and matching
+// was most of trustfix's CPU (BENCHMARKS.md). Here a reader sleeps until
+// the channel has queued something (the channel log, written right after
+// each chunk is queued, wakes it), and the prompt is looked for in the last
+// line only: a prompt ends the output.
+
+// feed is the channel log: scrapligo writes every chunk to it right after
+// queuing it. It wakes the session's reader and passes the chunk on to the
+// transcript, buffered: one write per operation (or per 4 KiB) instead of
+// one per line.
+type feed struct {
+	arrived chan struct{} // one token: output was queued or the stream ended
+
+	mu sync.Mutex
+	w  *bufio.Writer // the transcript; nil without one
+}
+
+// transcriptBuffer bounds what a session's transcript holds back.
+const transcriptBuffer = 4 << 10
+
+func newFeed(transcript io.Writer) *feed {
+	f := &feed{arrived: make(chan struct{}, 1)}
+	if transcript != nil {
+		f.w = bufio.NewWriterSize(transcript, transcriptBuffer)
+	}
+	return f
+}
+
+// Write implements io.Writer for scrapligo's channel log. It never fails:
+// a transcript that cannot be written must not stop the session (the
+// transcript's own writer records its errors).
+func (f *feed) Write(p []byte) (int, error) {
+	if f.w != nil {
+		f.mu.Lock()
+		_, _ = f.w.Write(p)
+		f.mu.Unlock()
+	}
+	f.wake()
+	return len(p), nil
+}
+
+func (f *feed) wake() {
+	select {
+	case f.arrived <- struct{}{}:
+	default:
+	}
+}
+
+// flush writes what the transcript holds back.
+func (f *feed) flush() {
+	if f.w == nil {
+		return
+	}
+	f.mu.Lock()
+	_ = f.w.Flush()
+	f.mu.Unlock()
+}
+
+// begin starts an operation: its output is counted from zero, and the
+// previous operation's output goes to the transcript.
+func (s *Session) begin() {
+	s.sh.begin()
+	s.feed.flush()
+}
+
+// next returns the next chunk of output, waiting without polling until
+// there is one, the stream ends or ctx does.
+func (s *Session) next(ctx context.Context) ([]byte, error) {
+	ch := s.drv.Channel
+	for {
+		nb, err := ch.Read()
+		if err != nil || len(nb) > 0 {
+			return nb, err
+		}
+		if s.sh.ended() {
+			// The transport said EOF; scrapligo's reader is about to close
+			// the channel, and no chunk will wake us: look again shortly.
+			if err := sleep(ctx, ch.ReadDelay); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		select {
+		case <-s.feed.arrived:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// exchange sends cmd as scrapligo's SendCommand does (the command, its
+// echo read back, Enter) and reads the answer until the prompt or one of
+// expect. A device error in the output is a CommandError.
+func (s *Session) exchange(cmd string, expect []*regexp.Regexp) (string, error) {
+	s.begin()
+	op := fmt.Sprintf("%q", cmd)
+	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
+	defer cancel()
+	ch := s.drv.Channel
+	if err := ch.Write([]byte(cmd), false); err != nil {
+		return "", s.wrap(op, err)
+	}
+	if err := s.readEcho(ctx, cmd); err != nil {
+		return "", s.wrap(op, timedOut(err))
+	}
+	if err := ch.WriteReturn(); err != nil {
+		return "", s.wrap(op, err)
+	}
+	b, paged, err := s.read(ctx, expect)
+	if err != nil {
+		return "", s.wrap(op, timedOut(err))
+	}
+	out := string(b)
+	if paged {
+		out = stripPager(out)
+	}
+	out = trimLines(out)
+	return s.trimPrompt(out), failed(cmd, out, s.drv.FailedWhenContains)
+}
+
+// readUntil reads until the prompt or one of expect (after raw input: a
+// paste, a password).
+func (s *Session) readUntil(expect []*regexp.Regexp) (string, error) {
+	s.begin()
+	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
+	defer cancel()
+	b, _, err := s.read(ctx, expect)
+	if err != nil {
+		return string(b), s.wrap("read", timedOut(err))
+	}
+	return s.trimPrompt(string(b)), nil
+}
+
+// readEcho reads until the device has echoed input, as scrapligo's
+// ReadUntilFuzzy does (what it read is dropped).
+func (s *Session) readEcho(ctx context.Context, input string) error {
+	if input == "" {
+		return nil
+	}
+	in := []byte(input)
+	depth := max(s.drv.Channel.PromptSearchDepth, 2*len(in))
+	var b []byte
+	for {
+		nb, err := s.next(ctx)
+		if err != nil {
+			return err
+		}
+		b = append(b, nb...)
+		if util.BytesRoughlyContains(in, searchTail(b, depth)) {
+			return nil
+		}
+	}
+}
+
+// read collects output until it ends in a prompt or one of expect shows
+// in its tail; while paging is on it answers the pager, and paged says
+// whether it did.
+func (s *Session) read(ctx context.Context, expect []*regexp.Regexp) (b []byte, paged bool, err error) {
+	depth := s.drv.Channel.PromptSearchDepth
+	from := 0 // output before the last pager answer is not searched again
+	for {
+		nb, err := s.next(ctx)
+		if err != nil {
+			return b, paged, err
+		}
+		b = append(b, nb...)
+		if s.endsInPrompt(b[from:]) {
+			return b, paged, nil
+		}
+		if len(expect) == 0 && !s.pager {
+			continue
+		}
+		tail := searchTail(b[from:], depth)
+		for _, p := range expect {
+			if p.Match(tail) {
+				return b, paged, nil
+			}
+		}
+		if s.pager && reMore.Match(tail) {
+			if err := s.drv.Channel.Write([]byte(" "), false); err != nil {
+				return b, paged, err
+			}
+			from, paged = len(b), true
+		}
+	}
+}
+
+// endsInPrompt reports whether b's last line is a prompt: the line after
+// the last newline or, when b ends in one, the line it ends (a prompt
+// pattern's trailing \s? may take that newline, as when scrapligo searches
+// the tail). A complete line of output that merely looks like a prompt,
+// followed by more output, is not the device waiting for us.
+func (s *Session) endsInPrompt(b []byte) bool {
+	end := len(b)
+	if end > 0 && b[end-1] == '\n' {
+		end--
+	}
+	start := bytes.LastIndexByte(b[:end], '\n') + 1
+	return s.promptAtStart.Match(b[start:])
+}
+
+// anchoredPrompts is each prompt pattern anchored at the start of the
+// text (by the pattern), so that matching a line tries one position.
+var anchoredPrompts sync.Map
+
+// anchorPrompt returns re anchored at the start of the text.
+func anchorPrompt(re *regexp.Regexp) *regexp.Regexp {
+	expr := re.String()
+	if a, ok := anchoredPrompts.Load(expr); ok {
+		return a.(*regexp.Regexp)
+	}
+	a, _ := anchoredPrompts.LoadOrStore(expr, regexp.MustCompile(`\A(?:`+expr+`)`))
+	return a.(*regexp.Regexp)
+}
+
+// searchTail is the part of b scrapligo searches for a pattern: its last
+// depth bytes, from a line start.
+func searchTail(b []byte, depth int) []byte {
+	if depth <= 0 || len(b) <= depth {
+		return b
+	}
+	t := b[len(b)-depth:]
+	if i := bytes.IndexByte(t, '\n'); i > 0 {
+		t = t[i:]
+	}
+	return t
+}
+
+// trimLines is scrapligo's output clean-up: trailing blanks off every
+// line, surrounding newlines off the whole. Output seldom has trailing
+// blanks: then it is only trimmed, not copied.
+func trimLines(out string) string {
+	if strings.Contains(out, " \n") || strings.HasSuffix(out, " ") {
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		out = strings.Join(lines, "\n")
+	}
+	return strings.Trim(out, "\n")
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func timedOut(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return util.ErrTimeoutError
+	}
+	return err
+}
