@@ -40,8 +40,8 @@ type Env struct {
 	ProgressEvery time.Duration
 	// Operator names who runs trustfix, for the journal's run header
 	// (default: user@host).
-	Operator func() string
-	LookupEnv   func(string) (string, bool)
+	Operator  func() string
+	LookupEnv func(string) (string, bool)
 	// Now is the clock (run ids, record times, CA expiry).
 	Now func() time.Time
 	// Hard is cancelled by a second signal: devices in flight abort.
