@@ -25,8 +25,8 @@ FUZZ := \
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build bin/trustfix
-	$(GO) build -o $(BIN) ./cmd/trustfix
+build: ## build bin/trustfix (stamped with the git revision: trustfix version)
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/trustfix
 
 test: lint unit fuzz ## everything CI runs: lint, tests with -race, a short fuzz of each parser
 

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -11,9 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/journal"
-	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 )
 
@@ -93,78 +89,12 @@ func runReport(env *Env, paths []string, opts ReportOptions) error {
 	return nil
 }
 
-// changeRecord gathers what the change record shows beyond the records:
-// the CA from the run lines (or the embedded one, when an older journal's
-// fingerprint says so), and the backout of every platform × method that
-// changed a device, from the drivers.
+// changeRecord is the change record of the journals, written now by this
+// binary.
 func changeRecord(env *Env, paths []string, files []*journal.File, m journal.Merged) report.Change {
-	ch := report.Change{Merged: m, Journals: paths, Generated: env.Now(), Version: moduleVersion()}
-	for _, f := range files {
-		for _, r := range f.Runs {
-			if r.CA != nil && ch.CA == nil {
-				ch.CA = r.CA
-			}
-		}
-		if len(f.Runs) == 0 && len(f.Records) > 0 {
-			ch.Notes = append(ch.Notes, fmt.Sprintf("%s has no run lines (written before trustfix recorded them): operator, start and end come from its records or are not recorded", f.Path))
-		}
-		for _, p := range f.Problems {
-			ch.Notes = append(ch.Notes, fmt.Sprintf("%s: %s", f.Path, p))
-		}
-	}
-	ca := caOf(ch.CA, m)
-	if ca != nil && ch.CA == nil {
-		ch.CA = caRef(ca)
-	}
-	type key struct {
-		platform string
-		method   record.Method
-	}
-	count := map[key]int{}
-	var order []key
-	for _, e := range m.Devices {
-		r := e.Record
-		if !report.Changed(r) || r.Method == "" {
-			continue
-		}
-		k := key{r.Platform, r.Method}
-		if count[k] == 0 {
-			order = append(order, k)
-		}
-		count[k]++
-	}
-	for _, k := range order {
-		spec, err := env.Registry.Lookup(k.platform)
-		if err != nil || ca == nil {
-			continue
-		}
-		if bo, ok := spec.BackoutOf(k.method, ca); ok {
-			ch.Backouts = append(ch.Backouts, report.BackoutEntry{Platform: k.platform, Method: k.method, Devices: count[k], Backout: bo})
-		}
-	}
-	if ca == nil && len(order) > 0 {
-		ch.Notes = append(ch.Notes, "the journals do not say which certificate was installed: no backout commands can be given")
-	}
+	ch := report.NewChange(paths, files, m, env.Registry)
+	ch.Generated, ch.Version = env.Now(), moduleVersion()
 	return ch
-}
-
-// caOf is the certificate a run installed: from its run line, else the
-// embedded one when the records' fingerprint is its.
-func caOf(ref *journal.CARef, m journal.Merged) *cert.CA {
-	if ref != nil {
-		if b, _ := pem.Decode([]byte(ref.PEM)); b != nil {
-			if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-				return cert.New(c)
-			}
-		}
-	}
-	def := cert.Default()
-	for _, e := range m.Devices {
-		if e.Record.Run != nil && e.Record.Run.CAFingerprint == def.SHA1() {
-			return def
-		}
-	}
-	return nil
 }
 
 // moduleVersion is the module version of this binary, for the record's

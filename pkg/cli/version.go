@@ -35,6 +35,8 @@ func buildInfo() string {
 			rev += " (modified)"
 		}
 		fmt.Fprintf(&b, "  revision: %s\n", rev)
+	} else {
+		b.WriteString("  revision: unknown (built without VCS stamping: -buildvcs=false, or not from a git checkout)\n")
 	}
 	if at != "" {
 		fmt.Fprintf(&b, "  time:     %s\n", at)

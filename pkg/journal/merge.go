@@ -40,6 +40,9 @@ type RunInfo struct {
 	ID       string
 	Sources  []string  // the journals that hold it
 	Start    *Run      // its run-start line (the first, when shards wrote several)
+	// Operators and Commands are those of every run-start line of the run.
+	Operators []string
+	Commands  []string
 	Started  time.Time // run-start, else the earliest record start
 	Finished time.Time // the last run-end, else the latest record finish
 	// Ended: every run-start line of it has its run-end line (false for a
@@ -97,6 +100,8 @@ func Merge(files []*File) Merged {
 			switch r.Event {
 			case RunStart:
 				starts[r.Run.ID]++
+				ri.Operators = appendNew(ri.Operators, r.Operator)
+				ri.Commands = appendNew(ri.Commands, r.Command)
 				if ri.Start == nil || r.Time.Before(ri.Started) {
 					rr := r
 					ri.Start, ri.Started = &rr, r.Time
@@ -224,10 +229,13 @@ func when(r record.Record) time.Time {
 	return time.Time{}
 }
 
-func addSource(ri *RunInfo, path string) {
-	if !slices.Contains(ri.Sources, path) {
-		ri.Sources = append(ri.Sources, path)
+func addSource(ri *RunInfo, path string) { ri.Sources = appendNew(ri.Sources, path) }
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
 	}
+	return append(list, s)
 }
 
 func compareStrings(a, b string) int {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
@@ -43,6 +46,82 @@ type BackoutEntry struct {
 	Method   record.Method
 	Devices  int
 	Backout  platform.Backout
+}
+
+// NewChange gathers what the change record shows beyond the records: the
+// CA from the run lines (or the embedded one, when an older journal's
+// fingerprint says so), notes on the journals themselves, and the backout
+// of every platform × method that changed a device, from the drivers of
+// reg. The caller sets Generated and Version.
+func NewChange(paths []string, files []*journal.File, m journal.Merged, reg *platform.Registry) Change {
+	ch := Change{Merged: m, Journals: paths}
+	for _, f := range files {
+		for _, r := range f.Runs {
+			if r.CA != nil && ch.CA == nil {
+				ch.CA = r.CA
+			}
+		}
+		if len(f.Runs) == 0 && len(f.Records) > 0 {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("%s has no run lines (written before trustfix recorded them): operator, start and end come from its records, or are not recorded", f.Path))
+		}
+		for _, p := range f.Problems {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("%s: %s", f.Path, p))
+		}
+	}
+	ca := caOf(ch.CA, m)
+	if ca != nil && ch.CA == nil {
+		ch.CA = &journal.CARef{Subject: ca.Subject(), SHA1: ca.SHA1(), SHA256: ca.SHA256(), PEM: string(ca.PEM())}
+	}
+	type key struct {
+		platform string
+		method   record.Method
+	}
+	count := map[key]int{}
+	var order []key
+	for _, e := range m.Devices {
+		r := e.Record
+		if !Changed(r) || r.Method == "" {
+			continue
+		}
+		k := key{r.Platform, r.Method}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	if ca == nil && len(order) > 0 {
+		ch.Notes = append(ch.Notes, "the journals do not say which certificate was installed: no backout commands can be given")
+		return ch
+	}
+	for _, k := range order {
+		spec, err := reg.Lookup(k.platform)
+		if err != nil {
+			continue
+		}
+		if bo, ok := spec.BackoutOf(k.method, ca); ok {
+			ch.Backouts = append(ch.Backouts, BackoutEntry{Platform: k.platform, Method: k.method, Devices: count[k], Backout: bo})
+		}
+	}
+	return ch
+}
+
+// caOf is the certificate a run installed: from its run line, else the
+// embedded one when the records' fingerprint is its.
+func caOf(ref *journal.CARef, m journal.Merged) *cert.CA {
+	if ref != nil {
+		if b, _ := pem.Decode([]byte(ref.PEM)); b != nil {
+			if c, err := x509.ParseCertificate(b.Bytes); err == nil {
+				return cert.New(c)
+			}
+		}
+	}
+	def := cert.Default()
+	for _, e := range m.Devices {
+		if e.Record.Run != nil && e.Record.Run.CAFingerprint == def.SHA1() {
+			return def
+		}
+	}
+	return nil
 }
 
 // Changed reports whether a record's device was (or may have been)
@@ -179,9 +258,13 @@ func runFacts(ch Change) [][2]string {
 	stopped := ""
 	for _, r := range m.Runs {
 		ids = appendNew(ids, line(r.ID))
+		for _, c := range r.Commands {
+			commands = appendNew(commands, line(c))
+		}
+		for _, o := range r.Operators {
+			operators = appendNew(operators, line(o))
+		}
 		if r.Start != nil {
-			commands = appendNew(commands, line(r.Start.Command))
-			operators = appendNew(operators, line(r.Start.Operator))
 			if inv := r.Start.Inventory; inv != nil {
 				inventories = appendNew(inventories, fmt.Sprintf("%s (SHA-256 %s, %d devices)", line(inv.Path), line(inv.SHA256), inv.Devices))
 			}

@@ -54,7 +54,7 @@ footer { margin-top: 2rem; color: #57606a; font-size: 0.9rem; }
 </table>
 <h2>Result</h2>
 <table>
-<tr><th>Outcome</th><th>Devices</th></tr>
+<tr><th>Result</th><th>Devices</th></tr>
 {{- range .Counts}}
 <tr><td>{{index . 0}}</td><td>{{index . 1}}</td></tr>
 {{- end}}

@@ -11,9 +11,9 @@ import (
 func renderMarkdown(w io.Writer, v changeView) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", md(v.Title))
-	mdTable(&b, []string{"", ""}, pairs(v.Facts))
+	mdTable(&b, []string{"Field", "Value"}, pairs(v.Facts))
 	b.WriteString("\n## Result\n\n")
-	mdTable(&b, []string{"Outcome", "Devices"}, pairs(v.Counts))
+	mdTable(&b, []string{"Result", "Devices"}, pairs(v.Counts))
 	if len(v.Failures) > 0 {
 		fmt.Fprintf(&b, "\n## Failed (%d)\n\n", len(v.Failures))
 		var rows [][]string
@@ -68,7 +68,7 @@ func renderMarkdown(w io.Writer, v changeView) error {
 			b.WriteString("```\n" + strings.Join(bo.Lines, "\n") + "\n```\n\n")
 		}
 		if bo.Note != "" {
-			fmt.Fprintf(&b, "%s\n\n", md(bo.Note))
+			fmt.Fprintf(&b, "%s\n\n", mdOwn(bo.Note))
 		}
 		if bo.Verified {
 			b.WriteString("These commands are run against trustfix's device simulator in its tests, which prove they remove the certificate.\n\n")
@@ -123,8 +123,13 @@ func mdTable(b *strings.Builder, head []string, rows [][]string) {
 // text, and cannot end a table cell or open a link.
 var mdEscape = strings.NewReplacer(
 	`\`, `\\`, "|", `\|`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
-	"<", "&lt;", ">", "&gt;", "#", `\#`,
+	"<", "&lt;", ">", "&gt;",
 )
+
+// mdOwnEscape is for trustfix's own sentences: `code` stays code.
+var mdOwnEscape = strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;")
+
+func mdOwn(s string) string { return mdOwnEscape.Replace(line(s)) }
 
 func md(s string) string {
 	if s == "-" {
