@@ -37,14 +37,14 @@ type Entry struct {
 // RunInfo is one run as its lines (or, in journals written before run
 // lines, its records) tell it.
 type RunInfo struct {
-	ID       string
-	Sources  []string  // the journals that hold it
-	Start    *Run      // its run-start line (the first, when shards wrote several)
+	ID      string
+	Sources []string // the journals that hold it
+	Start   *Run     // its run-start line (the first, when shards wrote several)
 	// Operators and Commands are those of every run-start line of the run.
 	Operators []string
 	Commands  []string
-	Started  time.Time // run-start, else the earliest record start
-	Finished time.Time // the last run-end, else the latest record finish
+	Started   time.Time // run-start, else the earliest record start
+	Finished  time.Time // the last run-end, else the latest record finish
 	// Ended: every run-start line of it has its run-end line (false for a
 	// run killed or crashed, and for journals without run lines).
 	Ended   bool
