@@ -29,6 +29,7 @@ build: ## build bin/trustfix (stamped with the git revision: trustfix version)
 	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/trustfix
 
 test: lint unit fuzz ## everything CI runs: lint, tests with -race, a short fuzz of each parser
+	@echo "make test: OK (gofmt, go vet, staticcheck, go test -race ./..., fuzzing)"
 
 unit: ## go test -race ./...
 	$(GO) test -race -count=1 ./...
