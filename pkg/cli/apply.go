@@ -95,7 +95,7 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	}
 	defer j.Close()
 	say := func(level zapcore.Level, msg string, fields ...zap.Field) {
-		writeNote(env.Err, env.ErrTerminal, env.Logger, level, msg, fields...)
+		writeNote(env.Err, env.ErrTerminal, env.verbosity < 0, env.Logger, level, msg, fields...)
 	}
 	run := runInfo(env, inv, ca)
 	rs, err := resumeFilter(opts, devs, run)
@@ -288,7 +288,10 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	runner := newRunner(env, ca, nil)
 	// Quiet: apply logs the same devices' warnings when it runs them.
 	runner.Logger = zap.NewNop()
-	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits})
+	prog := newProgress(env, "plan", len(devs), opts.Concurrency)
+	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
+		OnStart: prog.start, OnDone: prog.done, OnStop: prog.stopping})
+	prog.finish()
 	recs := inOrder(devs, sum.Records)
 	errOpts := env.errTableOptions(false)
 	if err := report.Render(env.Err, report.Table, recs, errOpts); err != nil {

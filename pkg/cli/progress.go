@@ -33,6 +33,7 @@ type progress struct {
 	console  *console // nil: not a terminal, or -q
 	width    func() int
 	terminal bool
+	quiet    bool
 	verb     string
 	total    int
 	slots    int
@@ -52,7 +53,7 @@ type progress struct {
 const slowAfter = 10 * time.Second
 
 func newProgress(env *Env, verb string, total, concurrency int) *progress {
-	p := &progress{log: env.Logger, verb: verb, w: env.Err, terminal: env.ErrTerminal, total: total,
+	p := &progress{log: env.Logger, verb: verb, w: env.Err, terminal: env.ErrTerminal, quiet: env.verbosity < 0, total: total,
 		slots: max(min(concurrency, total), 1), now: time.Now, running: map[string]time.Time{}, width: env.ErrWidth, quit: make(chan struct{})}
 	p.begun = p.now()
 	if total == 0 {
@@ -331,12 +332,16 @@ func (p *progress) aborting() {
 
 // note writes one operator message above the status line (see writeNote).
 func (p *progress) note(level zapcore.Level, msg string, fields ...zap.Field) {
-	writeNote(p.w, p.terminal, p.log, level, msg, fields...)
+	writeNote(p.w, p.terminal, p.quiet, p.log, level, msg, fields...)
 }
 
-// writeNote writes one operator message: a plain line on a terminal, a
-// structured (zap) line otherwise; fields go to the structured line only.
-func writeNote(w io.Writer, terminal bool, log *zap.Logger, level zapcore.Level, msg string, fields ...zap.Field) {
+// writeNote writes one operator message: a plain line on a terminal (with
+// -q only warnings and worse), a structured (zap) line otherwise; fields
+// go to the structured line only.
+func writeNote(w io.Writer, terminal, quiet bool, log *zap.Logger, level zapcore.Level, msg string, fields ...zap.Field) {
+	if terminal && quiet && level < zapcore.WarnLevel {
+		return
+	}
 	if !terminal {
 		if ce := log.Check(level, msg); ce != nil {
 			ce.Write(fields...)

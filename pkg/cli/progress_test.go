@@ -175,3 +175,23 @@ func TestProgressEventsOffTerminal(t *testing.T) {
 		t.Errorf("first %v, last %v: want done 0 then 5 with none in flight", first, end)
 	}
 }
+
+// -q on a terminal: no status line and no notes, only warnings; -v off a
+// terminal adds nothing a script cannot parse (JSON Lines).
+func TestQuietAndVerbose(t *testing.T) {
+	t.Parallel()
+	l := devsimtest.Start(t, devsimtest.Scenario(t, progressLab), devsimtest.Options{})
+	r := devsimtest.Run(t, cli.Env{ErrTerminal: true}, "apply", "-i", l.Inv, "--journal", l.Path("q.jsonl"), "--yes", "-q")
+	if r.Code != cli.ExitOK {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stderr)
+	}
+	if strings.Contains(r.Stderr, "apply [") || strings.Contains(r.Stderr, "journal:") || strings.Contains(r.Stderr, "\x1b[2K") {
+		t.Errorf("-q printed progress or notes:\n%q", r.Stderr)
+	}
+	r = devsimtest.Run(t, cli.Env{}, "plan", "-i", l.Inv, "-v", "-o", "json")
+	for _, line := range strings.Split(strings.TrimSpace(r.Stderr), "\n") {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("-v off a terminal: %q is not JSON", line)
+		}
+	}
+}
