@@ -2,6 +2,7 @@ package journal
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/record"
@@ -165,7 +166,7 @@ func Merge(files []*File) Merged {
 					c.Dropped = append(c.Dropped, Dropped{Source: src, At: at})
 				}
 			}
-			slices.SortFunc(c.Dropped, func(a, b Dropped) int { return compareStrings(a.Source, b.Source) })
+			slices.SortFunc(c.Dropped, func(a, b Dropped) int { return strings.Compare(a.Source, b.Source) })
 			m.Conflicts = append(m.Conflicts, c)
 		}
 	}
@@ -206,7 +207,7 @@ func Merge(files []*File) Merged {
 		if c := a.Started.Compare(b.Started); c != 0 {
 			return c
 		}
-		return compareStrings(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	return m
 }
@@ -236,16 +237,6 @@ func appendNew(list []string, s string) []string {
 		return list
 	}
 	return append(list, s)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Records are the merged devices' records, in order.

@@ -212,24 +212,7 @@ func newChangeView(ch Change) changeView {
 		bv := backoutView{Title: fmt.Sprintf("%s, method %s (%d %s)", line(b.Platform), b.Method, b.Devices, plural(b.Devices, "device", "devices")),
 			Note: b.Backout.Note, Verified: b.Backout.Verified}
 		for _, s := range b.Backout.Steps {
-			text := s.Send
-			if text == "" {
-				text = "(empty line)"
-			}
-			var notes []string
-			if s.Answers != "" {
-				notes = append(notes, fmt.Sprintf("answers %q", s.Answers))
-			}
-			if s.If != "" {
-				notes = append(notes, s.If)
-			}
-			if s.Note != "" {
-				notes = append(notes, s.Note)
-			}
-			if len(notes) > 0 {
-				text += "    ! " + strings.Join(notes, "; ")
-			}
-			bv.Lines = append(bv.Lines, text)
+			bv.Lines = append(bv.Lines, lineText(s, "!"))
 		}
 		v.Backouts = append(v.Backouts, bv)
 	}

@@ -118,27 +118,34 @@ func persistence(s platform.Sequence) string {
 // its note as a comment.
 func steps(b *strings.Builder, ls []platform.Line, indent string) {
 	for _, s := range ls {
-		text := s.Send
-		if s.Paste != nil {
-			text = "[paste] " + s.What
-		} else if text == "" {
-			text = "(empty line)"
-		}
-		var notes []string
-		if s.Answers != "" {
-			notes = append(notes, "answers "+strconv.Quote(s.Answers))
-		}
-		if s.If != "" {
-			notes = append(notes, s.If)
-		}
-		if s.Note != "" {
-			notes = append(notes, s.Note)
-		}
-		if len(notes) > 0 {
-			text += "    # " + strings.Join(notes, "; ")
-		}
-		b.WriteString(indent + text + "\n")
+		b.WriteString(indent + lineText(s, "#") + "\n")
 	}
+}
+
+// lineText is one line of a sequence as a person reads it: the text sent
+// (a paste by what it is, an empty line said so), then after comment its
+// question, its condition and its note.
+func lineText(s platform.Line, comment string) string {
+	text := s.Send
+	if s.Paste != nil {
+		text = "[paste] " + s.What
+	} else if text == "" {
+		text = "(empty line)"
+	}
+	var notes []string
+	if s.Answers != "" {
+		notes = append(notes, "answers "+strconv.Quote(s.Answers))
+	}
+	if s.If != "" {
+		notes = append(notes, s.If)
+	}
+	if s.Note != "" {
+		notes = append(notes, s.Note)
+	}
+	if len(notes) > 0 {
+		text += "    " + comment + " " + strings.Join(notes, "; ")
+	}
+	return text
 }
 
 func capitalise(s string) string {
