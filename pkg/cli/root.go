@@ -39,9 +39,11 @@ whether their trust store holds IdenTrust Commercial Root CA 1 (the root that
 replaced QuoVadis Root CA 2 for Smart Licensing and Smart Call Home), and
 installs it with each platform's own import sequence, proving the result.`,
 		Example: `  trustfix plan -i inventory.yaml                      # what would be done (read-only)
+  trustfix plan -i inventory.yaml -l asa-edge-1 --diff # the exact lines apply would send
   trustfix apply -i inventory.yaml --journal run.jsonl  # do it, with a journal
   trustfix report run.jsonl                            # the morning after
-  trustfix fix 10.0.0.1 --username netops              # one device from a laptop
+  trustfix report run.jsonl -o markdown > change.md    # the change record for the ticket
+  trustfix fix netops@10.0.0.1                         # one device from a laptop
   trustfix lab                                         # a simulated fleet to rehearse on`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
