@@ -190,13 +190,17 @@ func caRef(ca *cert.CA) *journal.CARef {
 }
 
 // resumeCommand is the exact command that continues a stopped run: the
-// same inventory, limit, CA and journal, with --resume and --yes.
+// same inventory, limit, CA, journal and settings, with --resume (and
+// --yes if the run had it).
 func resumeCommand(opts ApplyOptions) string {
 	args := []string{"trustfix", "apply", "-i", opts.Inventory}
 	if opts.Limit != "" {
 		args = append(args, "-l", opts.Limit)
 	}
-	args = append(args, "--journal", opts.Journal, "--resume", "--yes")
+	args = append(args, "--journal", opts.Journal, "--resume")
+	if opts.Yes {
+		args = append(args, "--yes")
+	}
 	if opts.CAFile != "" {
 		args = append(args, "--ca-file", opts.CAFile)
 	}
