@@ -35,10 +35,10 @@ unit: ## go test -race ./...
 	$(GO) test -race -count=1 ./...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 3s)
-	@set -e; for t in $(FUZZ); do \
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >/dev/null; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >$$log 2>&1 || { tail -40 $$log; exit 1; }; \
 	done
 
 lint: ## gofmt, go vet, staticcheck
