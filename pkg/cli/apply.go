@@ -18,6 +18,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
+	"github.com/trustfix/trustfix/pkg/shard"
 )
 
 // ApplyOptions are the flags of `trustfix apply`.
@@ -29,6 +30,9 @@ type ApplyOptions struct {
 	MaxFailures int
 	Canary      int
 	Transcripts string
+	RunID       string
+
+	shard *shard.Spec // parsed --shard, for the run lines and resume
 }
 
 func newApplyCmd(env *Env) *cobra.Command {
@@ -57,7 +61,11 @@ apply prints the exact command that resumes the run.`,
   # overnight
   trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --canary 5 --max-failures 10
   # after a crash or a stop
-  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --resume`,
+  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --resume
+  # one of four shards (each its own journal; trustfix report merges them)
+  trustfix apply -i inventory.yaml --shard 2/4 --journal tonight-2.jsonl --yes --resume
+  # in a pod of a Kubernetes Indexed Job (K from JOB_COMPLETION_INDEX)
+  trustfix apply -i /etc/trustfix/inventory.yaml --shard index/4 --journal /journals/shard-$JOB_COMPLETION_INDEX.jsonl --yes --resume`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runApply(cmd.Context(), env, opts) },
 	}
@@ -69,6 +77,7 @@ apply prints the exact command that resumes the run.`,
 	f.IntVar(&opts.MaxFailures, "max-failures", 0, "stop launching devices after N failures (0: no limit)")
 	f.IntVar(&opts.Canary, "canary", 0, "run the first N devices alone; stop if any fails")
 	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: JOURNAL.d next to the journal)")
+	f.StringVar(&opts.RunID, "run-id", "", "the run's id (with --shard the default is derived from the selected devices, the CA and N, alike in every shard)")
 	return cmd
 }
 
@@ -98,6 +107,22 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		writeNote(env.Err, env.ErrTerminal, env.verbosity < 0, env.Logger, level, msg, fields...)
 	}
 	run := runInfo(env, inv, ca)
+	if opts.RunID != "" {
+		if err := shard.CheckRunID(opts.RunID); err != nil {
+			return inputErr(err)
+		}
+		run.ID = opts.RunID
+	}
+	if opts.shard, err = opts.spec(env); err != nil {
+		return err
+	}
+	if opts.shard != nil {
+		selected, err := inv.Limit(opts.Limit)
+		if err != nil {
+			return inputErr(err)
+		}
+		run.ID = shardRunID(opts.RunID, *opts.shard, selected, ca)
+	}
 	rs, err := resumeFilter(opts, devs, run)
 	if err != nil {
 		return err
@@ -127,7 +152,9 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	if rs.resumed {
 		command = "apply --resume"
 	}
-	if err := j.AppendRun(runStart(env, command, run, inv, rs.Todo, ca)); err != nil {
+	start := runStart(env, command, run, inv, rs.Todo, ca)
+	start.Shard = opts.shard
+	if err := j.AppendRun(start); err != nil {
 		return err
 	}
 	runner := newRunner(env, ca, run)
@@ -197,6 +224,15 @@ func resumeCommand(opts ApplyOptions) string {
 	if opts.Limit != "" {
 		args = append(args, "-l", opts.Limit)
 	}
+	if opts.Shard != "" {
+		args = append(args, "--shard", opts.Shard)
+		if by := opts.ShardBy; by != nil && by.String() != string(shard.ByName) {
+			args = append(args, "--shard-by", by.String())
+		}
+	}
+	if opts.RunID != "" {
+		args = append(args, "--run-id", opts.RunID)
+	}
 	args = append(args, "--journal", opts.Journal, "--resume")
 	if opts.Yes {
 		args = append(args, "--yes")
@@ -250,6 +286,16 @@ func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInf
 	}
 	recs := f.Records
 	rs.problems = f.Problems
+	// A shard continues only its own journal, under its run's id.
+	if err := journal.CheckShard(f, opts.shard); err != nil {
+		return rs, inputErr(err)
+	}
+	if id := journal.ShardRunID(f); id != "" {
+		if opts.RunID != "" && opts.RunID != id {
+			return rs, inputErrf("%s belongs to run %s: --run-id %s names another run; resume with its id, or use a new journal", opts.Journal, id, opts.RunID)
+		}
+		run.ID = id
+	}
 	if len(recs) == 0 {
 		return rs, nil
 	}

@@ -408,11 +408,17 @@ func flStart(t *testing.T, args ...string) *flProc {
 // flStartVia is flStart with trustfix run through a wrapper (e.g. nohup).
 func flStartVia(t *testing.T, wrapper []string, args ...string) *flProc {
 	t.Helper()
+	return flStartEnv(t, wrapper, nil, args...)
+}
+
+// flStartEnv is flStartVia with more environment variables (NAME=value).
+func flStartEnv(t *testing.T, wrapper, env []string, args ...string) *flProc {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), devsimtest.Guard)
 	t.Cleanup(cancel)
 	argv := append(append(slices.Clone(wrapper), trustfixBin), args...)
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = devsimtest.Environ()
+	cmd.Env = append(devsimtest.Environ(), env...)
 	p := &flProc{t: t, cmd: cmd, done: make(chan struct{}), more: make(chan struct{}, 1)}
 	cmd.Stdout = &p.stdout
 	errPipe, err := cmd.StderrPipe()

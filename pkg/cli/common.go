@@ -30,6 +30,7 @@ type fleetFlags struct {
 	Output      *enum
 	Concurrency int
 	CAFile      string
+	shardFlags
 }
 
 func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
@@ -39,10 +40,11 @@ func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
 	fl.IntVarP(&f.Concurrency, "concurrency", "c", defaultConcurrency, "devices at once (AAA servers and vty lines are limited)")
 	fl.StringVar(&f.CAFile, "ca-file", "", "install this CA instead of the embedded IdenTrust Commercial Root CA 1 (PEM)")
+	f.bindShard(cmd)
 }
 
-// loadFleet reads and validates the inventory, the limit and the CA
-// before anything connects: every problem here is exit 1.
+// loadFleet reads and validates the inventory, the limit, the shard and
+// the CA before anything connects: every problem here is exit 1.
 func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device, *cert.CA, error) {
 	if f.Inventory == "" {
 		return nil, nil, nil, inputErrf("--inventory (-i) is required")
@@ -60,6 +62,10 @@ func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device
 	devs, err := inv.Limit(f.Limit)
 	if err != nil {
 		return nil, nil, nil, inputErr(err)
+	}
+	// A shard may be empty (a small fleet, many shards): it runs nothing.
+	if devs, _, err = f.split(env, devs); err != nil {
+		return nil, nil, nil, err
 	}
 	ca, err := loadCA(env, f.CAFile, inv.CAFile)
 	if err != nil {

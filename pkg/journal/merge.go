@@ -26,6 +26,11 @@ type Merged struct {
 	// Missing are devices a run covered (its run-start line) with no
 	// record in any journal: never started, or the journal is missing.
 	Missing []DeviceRef
+	// Shards are the sharded runs (--shard K/N), each with the shards
+	// the journals hold and those they do not.
+	Shards []ShardSet
+	// Overlaps are devices recorded by two shards of one run.
+	Overlaps []Overlap
 }
 
 // Entry is one device's latest record and the journal it came from.
@@ -193,8 +198,14 @@ func Merge(files []*File) Merged {
 		}
 	}
 	slices.SortStableFunc(m.Missing, func(a, b DeviceRef) int { return a.Position - b.Position })
+	m.Shards, m.Overlaps = shardSets(files, m.Devices)
 	for id, ri := range runs {
 		ri.Ended = starts[id] > 0 && ends[id] >= starts[id]
+		if shardedEnded, ok := shardsEnded(files, id); ok {
+			// A shard retried in its own journal (--resume keeps the id):
+			// the run ended when every journal's last start has its end.
+			ri.Ended = shardedEnded
+		}
 		if ri.Start == nil {
 			ri.Started = firstRecord[id]
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/shard"
 )
 
 // Schema is the journal's version (docs/json.md). Device lines are
@@ -38,6 +39,9 @@ type Run struct {
 	CA        *CARef        `json:"ca,omitempty"`
 	// Devices are the devices this run covers, in inventory order.
 	Devices []DeviceRef `json:"devices,omitempty"`
+	// Shard is the part of the run this process did (--shard K/N): the
+	// shards of one run share its id and each writes its own journal.
+	Shard *shard.Spec `json:"shard,omitempty"`
 	// Run end.
 	Stopped string `json:"stopped,omitempty"` // why it stopped early
 	Resume  string `json:"resume,omitempty"`  // the command that continues it

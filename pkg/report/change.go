@@ -68,6 +68,18 @@ func NewChange(paths []string, files []*journal.File, m journal.Merged, reg *pla
 			ch.Notes = append(ch.Notes, fmt.Sprintf("%s: %s", f.Path, p))
 		}
 	}
+	for _, sh := range m.Shards {
+		if len(sh.Missing) > 0 {
+			ch.Notes = append(ch.Notes, fmt.Sprintf("run %s was split into %d shards: shard %s missing (no journal given holds it), so this record lacks its devices", sh.RunID, sh.Count, journal.ShardList(sh.Missing, sh.Count)))
+		}
+	}
+	for _, o := range m.Overlaps {
+		ks := make([]string, len(o.Shards))
+		for i, k := range o.Shards {
+			ks[i] = fmt.Sprint(k)
+		}
+		ch.Notes = append(ch.Notes, fmt.Sprintf("%s was recorded by shards %s of run %s (%s): the shards did not split the same selection", o.Device, strings.Join(ks, " and "), o.RunID, strings.Join(o.Journals, ", ")))
+	}
 	ca := caOf(ch.CA, m)
 	if ca != nil && ch.CA == nil {
 		ch.CA = &journal.CARef{Subject: ca.Subject(), SHA1: ca.SHA1(), SHA256: ca.SHA256(), PEM: string(ca.PEM())}
@@ -266,6 +278,16 @@ func runFacts(ch Change) [][2]string {
 		}
 	}
 	add("Run", orNot(strings.Join(ids, ", ")))
+	for _, sh := range m.Shards {
+		text := fmt.Sprintf("%d, by %s: all here", sh.Count, line(string(sh.By)))
+		if len(sh.Missing) > 0 {
+			text = fmt.Sprintf("%d, by %s: MISSING %s", sh.Count, line(string(sh.By)), journal.ShardList(sh.Missing, sh.Count))
+		}
+		if len(m.Shards) > 1 {
+			text = line(sh.RunID) + ": " + text
+		}
+		add("Shards", text)
+	}
 	add("Command", orNot(strings.Join(commands, "; ")))
 	add("Operator", orNot(strings.Join(operators, ", ")))
 	add("Start", stamp(start))
