@@ -55,7 +55,14 @@ Unattended: --canary N runs the first N devices alone and stops if any fails;
 --max-failures N stops launching once N devices failed; the first Ctrl-C lets
 devices in flight finish, a second one backs them out. --resume continues a
 journal: devices already remediated or compliant are skipped. After a stop
-apply prints the exact command that resumes the run.`,
+apply prints the exact command that resumes the run.
+
+Beyond one machine: --shard K/N runs shard K (from 0) of N of the selected
+devices, split by a stable hash of the device name (--shard-by group: of
+its first group); index/N takes K from $JOB_COMPLETION_INDEX (a Kubernetes
+Indexed Job). The shards share one run id (--run-id, or derived from the
+devices, the CA and N), each writes its own journal and resumes it alone,
+and trustfix report merges their journals into the night's record.`,
 		Example: `  # interactive: see the plan, confirm, apply
   trustfix apply -i inventory.yaml --journal tonight.jsonl
   # overnight
@@ -224,8 +231,9 @@ func resumeCommand(opts ApplyOptions) string {
 	if opts.Limit != "" {
 		args = append(args, "-l", opts.Limit)
 	}
-	if opts.Shard != "" {
-		args = append(args, "--shard", opts.Shard)
+	if opts.shard != nil {
+		// The shard as resolved: index/N needs the pod's variable.
+		args = append(args, "--shard", fmt.Sprintf("%d/%d", opts.shard.Index, opts.shard.Count))
 		if by := opts.ShardBy; by != nil && by.String() != string(shard.ByName) {
 			args = append(args, "--shard-by", by.String())
 		}

@@ -65,6 +65,9 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 		if opts.Diff {
 			return inputErrf("--diff needs the inventory's import settings: it cannot be combined with --captures")
 		}
+		if opts.Shard != "" {
+			return inputErrf("--shard splits an inventory's devices: it cannot be combined with --captures")
+		}
 		return runPlanCaptures(env, opts)
 	}
 	inv, devs, ca, err := loadFleet(env, opts.fleetFlags)

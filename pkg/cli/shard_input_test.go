@@ -3,6 +3,7 @@ package cli_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -44,6 +45,7 @@ func TestShardInput(t *testing.T) {
 		{"", []string{"plan", "--shard", "0/2", "--shard-by", "site"}, `--shard-by "site": want name|group`},
 		{"", []string{"apply", "--yes", "--journal", l.Path("x.jsonl"), "--run-id", "../etc"}, `--run-id "../etc"`},
 		{"", []string{"apply", "--yes", "--journal", l.Path("y.jsonl"), "--shard", "index/2"}, "$JOB_COMPLETION_INDEX is not set"},
+		{"", []string{"plan", "--captures", l.Dir, "--shard", "0/2"}, "cannot be combined with --captures"},
 	} {
 		res := devsimtest.Run(t, indexEnv(c.env), append(c.args, "-i", l.Inv)...)
 		msg := strings.TrimSpace(res.Stderr)
@@ -55,6 +57,13 @@ func TestShardInput(t *testing.T) {
 		if st.Connections != 0 {
 			t.Errorf("%s: %d connections after bad input", name, st.Connections)
 		}
+	}
+
+	if err := os.Mkdir(l.Path("empty"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if res := devsimtest.Run(t, cli.Env{}, "report", l.Path("empty")); res.Code != cli.ExitInput || !strings.Contains(res.Stderr, "no journals (*.jsonl)") {
+		t.Errorf("report of an empty directory: exit %d\n%s", res.Code, res.Stderr)
 	}
 
 	// More shards than devices: an empty shard runs nothing, writes its
@@ -105,5 +114,25 @@ func TestShardInput(t *testing.T) {
 		if seen[name] != want {
 			t.Errorf("%s planned by %d shards, want %d", name, seen[name], want)
 		}
+	}
+}
+
+// A stopped shard prints the command that resumes it: the shard as
+// resolved (index/N needs the pod's variable), its split and run id.
+func TestShardResumeCommand(t *testing.T) {
+	t.Parallel()
+	l := startFlLab(t, append([]flDev{{name: "bad", template: "xe", faults: "auth_fail: true"}}, flMix("ok", 2)...), "", flLabOptions{})
+	res := devsimtest.Run(t, indexEnv("0"), "apply", "-i", l.Inv, "--shard", "index/1", "--shard-by", "group", "--run-id", "night-1",
+		"--journal", l.journal, "--yes", "-c", "1", "--max-failures", "1")
+	if res.Code != cli.ExitStopped {
+		t.Fatalf("exit %d, want %d\n%s", res.Code, cli.ExitStopped, res.Stderr)
+	}
+	want := "trustfix apply -i " + l.Inv + " --shard 0/1 --shard-by group --run-id night-1 --journal " + l.journal + " --resume --yes -c 1 --max-failures 1"
+	if !strings.Contains(res.Stderr, want) {
+		t.Errorf("resume command: want %q in\n%s", want, res.Stderr)
+	}
+	f, err := journal.ReadFile(l.journal)
+	if err != nil || len(f.Runs) == 0 || f.Runs[0].Run.ID != "night-1" || *f.Runs[0].Shard != (shard.Spec{Index: 0, Count: 1, By: shard.ByGroup}) {
+		t.Errorf("run-start %+v, %v", f.Runs, err)
 	}
 }
