@@ -74,3 +74,20 @@ func TestCommandError(t *testing.T) {
 		t.Errorf("message: %v", err)
 	}
 }
+
+// FuzzCommandErrorPrefilter: the literal scan CommandError runs first never
+// turns away output the pattern would match.
+func FuzzCommandErrorPrefilter(f *testing.F) {
+	for _, s := range []string{
+		"% Invalid input detected at '^' marker.\n", "Command authorization failed.\n",
+		"Error: Managed object does not exist\n", "Syntax error: The command is not completed\n",
+		"Software Error: x\n", "ERROR: y\n", "CA Certificate\n  Status: Available\n", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if cliErrorRE.MatchString(s) && !mayHoldCLIError(s) {
+			t.Errorf("%q matches the pattern but not the prefilter", s)
+		}
+	})
+}

@@ -85,11 +85,30 @@ func openShell(ctx context.Context, client *ssh.Client, closeAll func()) (sh *sh
 	if err != nil {
 		return fail("pty", err)
 	}
+	stderr, err := sess.StderrPipe()
+	if err != nil {
+		return fail("pty", err)
+	}
 	pending.Store("shell")
 	if err := sess.Shell(); err != nil {
 		return fail("shell", err)
 	}
+	go drain(stderr)
 	return &shell{sess: sess, stdin: in, stdout: out, closeAll: closeAll, limit: MaxOutput}, "", nil
+}
+
+// drain reads and drops the session's stderr until the channel closes. On
+// a PTY the device writes everything to stdout; stderr must still be read,
+// or what arrives there would hold the channel's window. x/crypto/ssh's own
+// drain (io.Copy to io.Discard) holds an 8 KiB pooled buffer for the whole
+// session: 4 MiB at -c 500, for a stream that stays empty.
+func drain(r io.Reader) {
+	var buf [256]byte
+	for {
+		if _, err := r.Read(buf[:]); err != nil {
+			return
+		}
+	}
 }
 
 // stageTimeout words a stage that ran out of time.
