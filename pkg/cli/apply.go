@@ -15,6 +15,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/journal"
+	"github.com/trustfix/trustfix/pkg/plan"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 )
@@ -33,7 +34,7 @@ type ApplyOptions struct {
 func newApplyCmd(env *Env) *cobra.Command {
 	opts := ApplyOptions{}
 	cmd := &cobra.Command{
-		Use:   "apply -i INVENTORY --journal FILE [--resume] [--yes] [-c N] [--max-failures N] [--canary N]",
+		Use:   "apply -i INVENTORY --journal FILE [--resume] [--yes] [-c N] [--max-failures N] [--max-auth-failures N] [--canary N] [--allow-non-persistent]",
 		Short: "Install the CA on every device that needs it, verify, save, record",
 		Long: `apply re-detects every device, runs its platform's import sequence where the
 plan says remediate, proves the result by listing the trust store again, saves
@@ -42,16 +43,40 @@ the configuration, and writes one journal line per device per attempt
 the fleet goes on. Without --yes it shows the plan and asks first; it refuses
 to run without --yes when stdin is not a terminal.
 
+Success is what the device's trust store lists afterwards, never a message:
+questions whose safe answer is known (save confirmations) are answered, any
+other question is cancelled at once and fails that device, left as found.
+
+A fix lost on the next reload (IOS XR's terminal method, the fallback when a
+device cannot fetch the bundle) is not a plain success: the record has
+persistent: false and a follow_up saying what makes it last, the summary
+lists it apart from failures, and the exit code is 2 unless
+--allow-non-persistent (or allow_non_persistent: true in the inventory).
+
 Unattended: --canary N runs the first N devices alone and stops if any fails;
---max-failures N stops launching once N devices failed; the first Ctrl-C lets
-devices in flight finish, a second one backs them out. --resume continues a
-journal: devices already remediated or compliant are skipped.`,
+--max-failures N stops launching once N devices failed; --max-auth-failures N
+(default 3) is the credential circuit breaker: once N devices refused one
+credential (the user and where its password comes from), no more devices
+using it start, the others go on, and the run ends with exit 3 naming what
+to check. The first Ctrl-C lets devices in flight finish, a second one backs
+them out. --resume continues a journal: devices already remediated or
+compliant are skipped. A journal belongs to its CA and each device's name,
+host and port, not to the inventory file: after an edit, the devices still
+to do run with their new fields, a device whose host or port changed runs
+again (its record says so), a new device runs, and one no longer selected
+stays in the output as not selected.
+
+Exit codes: 0 every device fine; 1 bad input (nothing touched); 2 devices
+failed or need a follow-up; 3 stopped early (signal, --max-failures,
+--canary, --max-auth-failures).`,
 		Example: `  # interactive: see the plan, confirm, apply
   trustfix apply -i inventory.yaml --journal tonight.jsonl
   # overnight
   trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --canary 5 --max-failures 10
-  # after a crash or a stop
-  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --resume`,
+  # after a crash or a stop (the inventory may have been edited)
+  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --resume
+  # accept IOS XR terminal fixes that a reload loses (still listed as follow-ups)
+  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --allow-non-persistent`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runApply(cmd.Context(), env, opts) },
 	}
@@ -100,9 +125,16 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		say(zapcore.WarnLevel, fmt.Sprintf("warning: %s: %s", opts.Journal, p), zap.String("journal", opts.Journal), zap.Int("line", p.Line), zap.String("problem", p.Reason))
 	}
 	if rs.resumed {
-		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped)",
-			len(devs)-len(rs.Todo), len(rs.Todo), len(rs.Interrupted)),
-			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.Todo)), zap.Int("todo", len(rs.Todo)), zap.Int("interrupted", len(rs.Interrupted)))
+		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped; %d not selected now)",
+			len(devs)-len(rs.Todo), len(rs.Todo), len(rs.Interrupted), len(rs.NotSelected)),
+			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.Todo)), zap.Int("todo", len(rs.Todo)),
+			zap.Int("interrupted", len(rs.Interrupted)), zap.Int("not_selected", len(rs.NotSelected)))
+		for _, d := range rs.Todo {
+			if m := rs.Moved[d.Name]; m != "" {
+				say(zapcore.WarnLevel, fmt.Sprintf("resume: %s: %s since the journal: it runs again", d.Name, m),
+					zap.String("event", "resume-moved"), zap.String("device", d.Name), zap.String("change", m))
+			}
+		}
 	}
 	transcripts := opts.Transcripts
 	if transcripts == "" {
@@ -117,16 +149,26 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 			return err
 		}
 	}
+	b := opts.breaker()
 	runner := newRunner(env, ca, run)
-	runner.Apply, runner.TranscriptDir = true, transcripts
+	runner.Apply, runner.TranscriptDir, runner.AllowNonPersistent = true, transcripts, opts.AllowNonPersistent
 	runner.BeforeChange, runner.Interrupted = j.Append, func(name string) bool { return rs.Interrupted[name] }
+	runner.Note = func(name string) string {
+		if m := rs.Moved[name]; m != "" {
+			return m + " since the journal: run again"
+		}
+		return ""
+	}
+	if b != nil {
+		runner.OnLogin = b.LoggedIn
+	}
 	prog := newProgress(env, "apply", len(rs.Todo))
 	// The second signal cancels env.Hard: say so at once, the devices in
 	// flight take a moment to back out.
 	defer context.AfterFunc(env.Hard, prog.aborting)()
 	sum := fleet.Run(ctx, env.Hard, rs.Todo, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
-		Canary: opts.Canary, MaxFailures: opts.MaxFailures,
+		Canary: opts.Canary, MaxFailures: opts.MaxFailures, Breaker: b,
 		OnStart: func(inventory.Device) { prog.start() }, OnAttempt: j.Append, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
@@ -134,14 +176,14 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	if rs.resumed {
 		// The final word covers the whole journal, as `trustfix report`
 		// does: what this run did, and what earlier runs left.
-		recs = resumed(devs, sum.Records, rs.Last)
+		recs = resumed(devs, sum.Records, rs.Last, rs.NotSelected)
 	}
 	if err := report.Render(env.Out, opts.Output.String(), recs, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
 	}
 	say(zapcore.InfoLevel, fmt.Sprintf("journal: %s (run %s); transcripts: %s", opts.Journal, run.ID, filepath.Join(transcripts, run.ID)),
 		zap.String("event", "end"), zap.String("journal", opts.Journal), zap.String("run", run.ID), zap.String("transcripts", filepath.Join(transcripts, run.ID)))
-	return endOfRun(sum, say)
+	return endOfRun(sum, devs, recs, say)
 }
 
 // resumeState is what an existing journal says about this run.
@@ -175,8 +217,9 @@ func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInf
 
 // resumed is the final output of a resumed run: for every selected device
 // in inventory order, its record from this run, else its last one in the
-// journal (done earlier, or not reached by this run).
-func resumed(devs []inventory.Device, now []record.Record, last map[string]record.Record) []record.Record {
+// journal (done earlier, or not reached by this run); then the journal's
+// devices this run did not select, marked so (never counted).
+func resumed(devs []inventory.Device, now []record.Record, last map[string]record.Record, notSelected []string) []record.Record {
 	mine := make(map[string]record.Record, len(now))
 	for _, r := range now {
 		mine[r.Name] = r
@@ -189,6 +232,12 @@ func resumed(devs []inventory.Device, now []record.Record, last map[string]recor
 			out = append(out, r)
 		}
 	}
+	for _, n := range notSelected {
+		r := last[n]
+		r.NotSelected = true
+		r.Reason = plan.WithNotes(r.Reason, []string{"not selected in this run (no longer in the inventory, or left out by --limit)"})
+		out = append(out, r)
+	}
 	return out
 }
 
@@ -197,16 +246,24 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	if !env.InTerminal {
 		return false, inputErrf("stdin is not a terminal: refusing to change devices without --yes")
 	}
+	b := opts.breaker()
 	runner := newRunner(env, ca, nil)
+	runner.AllowNonPersistent = opts.AllowNonPersistent
 	// Quiet: apply logs the same devices' warnings when it runs them.
 	runner.Logger = zap.NewNop()
-	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits})
+	if b != nil {
+		runner.OnLogin = b.LoggedIn
+	}
+	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits, Breaker: b})
 	recs := inOrder(devs, sum.Records)
 	if err := report.Render(env.Err, report.Table, recs, report.Options{Summary: true}); err != nil {
 		return false, err
 	}
-	if sum.Stopped != "" {
-		return false, &errStopped{reason: sum.Stopped}
+	if err := endOfRun(sum, devs, recs, func(_ zapcore.Level, msg string, _ ...zap.Field) { fmt.Fprintln(env.Err, msg) }); err != nil {
+		var st *errStopped
+		if errors.As(err, &st) {
+			return false, err // nothing is applied after a stop (a signal, a tripped credential)
+		}
 	}
 	n := 0
 	for _, r := range recs {

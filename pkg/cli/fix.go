@@ -41,7 +41,9 @@ type FixOptions struct {
 	Timeout       time.Duration
 	Journal       string
 	Transcripts   string
-	portSet       bool // --port given: it wins over ssh_config's Port
+	// AllowNonPersistent: a fix lost on reload exits 0 (still said).
+	AllowNonPersistent bool
+	portSet            bool // --port given: it wins over ssh_config's Port
 }
 
 func newFixCmd(env *Env) *cobra.Command {
@@ -57,7 +59,11 @@ tried or the device refuses the keys (the enable password likewise, from
 $TRUSTFIX_ENABLE_PASSWORD or when the device wants one), detects the device read-only, shows what
 it would do, asks, runs the platform's import sequence, verifies it by listing
 the trust store again, saves, and prints the proof: the CA's subject, serial
-and fingerprint as the device now lists it.`,
+and fingerprint as the device now lists it.
+
+A fix that a reload loses (IOS XR terminal) prints what makes it last and
+exits 2 unless --allow-non-persistent. Exit codes: 0 fixed (or nothing to
+do), 1 bad input, 2 the device failed or needs a follow-up, 3 interrupted.`,
 		Example: `  trustfix fix 10.20.0.11 --username netops
   TRUSTFIX_PASSWORD=... trustfix fix asa-edge-1.example.net --platform asa --yes`,
 		Args: cobra.ExactArgs(1),
@@ -84,6 +90,7 @@ and fingerprint as the device now lists it.`,
 	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
 	f.StringVar(&opts.Journal, "journal", "", "also append the result to this journal")
 	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: your cache directory)")
+	allowNonPersistentFlag(cmd, &opts.AllowNonPersistent)
 	return cmd
 }
 
@@ -150,9 +157,14 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 			return d, err
 		}
 		d.Password = pw
+		if v, ok := env.LookupEnv("TRUSTFIX_PASSWORD"); ok && v != "" {
+			d.PasswordEnv = "TRUSTFIX_PASSWORD"
+		} else {
+			d.PasswordFrom = "prompt"
+		}
 	}
 	if v, ok := env.LookupEnv("TRUSTFIX_ENABLE_PASSWORD"); ok && v != "" {
-		d.EnablePassword = secret.New(v)
+		d.EnablePassword, d.EnablePasswordEnv = secret.New(v), "TRUSTFIX_ENABLE_PASSWORD"
 	}
 	return d, nil
 }
@@ -222,7 +234,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	}
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
 	runner := newRunner(env, ca, run)
-	runner.TranscriptDir = transcripts
+	runner.TranscriptDir, runner.AllowNonPersistent = transcripts, opts.AllowNonPersistent
 	// The enable password is asked for only if the device wants one; the
 	// login password, when keys come first, only if the device refuses them.
 	runner.AskEnable = askOnce(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
@@ -240,7 +252,11 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		return fixVerdict(env, planned)
 	}
 	if !opts.Yes {
-		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, method %s)?", ca.CommonName(), host, planned.Platform, planned.Method))
+		method := string(planned.Method)
+		if planned.FallbackMethod != "" {
+			method += ", falling back to " + string(planned.FallbackMethod)
+		}
+		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, method %s)?", ca.CommonName(), host, planned.Platform, method))
 		if err != nil {
 			return err
 		}
@@ -268,7 +284,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		}
 	}
 	printProof(env, ca, rec)
-	if !rec.Done() {
+	if !rec.Done() || rec.FollowUpDue() {
 		return errDevicesFailed
 	}
 	return nil
@@ -276,7 +292,10 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 
 func fixVerdict(env *Env, r record.Record) error {
 	fmt.Fprintf(env.Out, "%s: %s: %s\n", line(r.Name), line(string(r.Verdict)), line(firstNonEmpty(r.Error, r.Reason)))
-	if r.Failed() {
+	if r.FollowUp != "" {
+		fmt.Fprintf(env.Out, "  follow-up:   %s\n", line(r.FollowUp))
+	}
+	if r.Failed() || r.FollowUpDue() {
 		return errDevicesFailed
 	}
 	return nil
@@ -307,6 +326,9 @@ func printProof(env *Env, ca *cert.CA, r record.Record) {
 		persistent = "no: lost on reload"
 	}
 	fmt.Fprintf(env.Out, "  persistent:  %s\n", persistent)
+	if r.FollowUp != "" {
+		fmt.Fprintf(env.Out, "  follow-up:   %s\n", line(r.FollowUp))
+	}
 	if r.Fallback != "" {
 		fmt.Fprintf(env.Out, "  fallback:    %s\n", line(r.Fallback))
 	}

@@ -49,7 +49,7 @@ func runReport(env *Env, path string, opts ReportOptions) error {
 	if err := report.Render(env.Out, opts.Output.String(), latest, report.Options{Apply: true, Summary: true}); err != nil {
 		return err
 	}
-	if anyFailure(latest) {
+	if needsAttention(latest) {
 		return errDevicesFailed
 	}
 	return nil

@@ -18,6 +18,7 @@ var csvColumns = []string{
 	"advisory_notice", "advisory_affected", "advisory_fixed",
 	"error", "outcome", "started", "finished", "attempts", "transcript",
 	"serial", "quovadis_present", "reason", "stage", "fallback", "proof_fingerprint", "run_id",
+	"fallback_method", "follow_up", "non_persistent_allowed", "not_selected",
 }
 
 // renderCSV writes a header and one row per record. Values are as in the
@@ -64,7 +65,16 @@ func csvRow(r record.Record) []string {
 		notice, affected, fixed,
 		r.Error, string(r.Outcome), optTime(r.Started), optTime(r.Finished), attempts, r.Transcript,
 		r.Serial, optBool(r.QuoVadisPresent), r.Reason, string(r.Stage), r.Fallback, proof, runID,
+		string(r.FallbackMethod), r.FollowUp, optTrue(r.NonPersistentAllowed), optTrue(r.NotSelected),
 	}
+}
+
+// optTrue is an optional true: "true", or empty.
+func optTrue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }
 
 func optBool(b *bool) string {

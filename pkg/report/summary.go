@@ -23,6 +23,14 @@ type Summary struct {
 	// Failed names, in record order, the devices that failed
 	// (record.Record.Failed). Non-empty means exit code 2.
 	Failed []string `json:"failed"`
+	// FollowUp names, in record order, the devices that hold the CA only
+	// until their next reload (record.Record.NeedsFollowUp), apart from
+	// the failures; each record's follow_up says what makes it last. Exit
+	// code 2 unless every one was accepted (non_persistent_allowed).
+	FollowUp []string `json:"follow_up"`
+	// NotSelected names the devices of a resumed run's journal that the
+	// run did not select: listed, not counted as failed or follow-up.
+	NotSelected []string `json:"not_selected,omitempty"`
 }
 
 // PlatformCounts is one platform's share of a Summary; only non-zero
@@ -41,6 +49,7 @@ func Summarise(recs []record.Record) Summary {
 		ByVerdict:  make(map[record.Verdict]int, len(record.Verdicts)),
 		ByPlatform: map[string]PlatformCounts{},
 		Failed:     []string{},
+		FollowUp:   []string{},
 	}
 	for _, v := range record.Verdicts {
 		s.ByVerdict[v] = 0
@@ -74,8 +83,13 @@ func Summarise(recs []record.Record) Summary {
 			pc.ByOutcome[r.Outcome]++
 		}
 		s.ByPlatform[p] = pc
-		if r.Failed() {
+		switch {
+		case r.NotSelected:
+			s.NotSelected = append(s.NotSelected, r.Name)
+		case r.Failed():
 			s.Failed = append(s.Failed, r.Name)
+		case r.NeedsFollowUp():
+			s.FollowUp = append(s.FollowUp, r.Name)
 		}
 	}
 	return s

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestSummariseMixed(t *testing.T) {
 func TestSummaryJSONShape(t *testing.T) {
 	plan, _ := json.Marshal(Summarise(planRecords()[:1]))
 	want := `{"total":1,"by_verdict":{"auth-failed":0,"compliant":0,"error":0,"remediate":1,"unreachable":0,"unsupported":0,"upgrade-required":0},` +
-		`"by_platform":{"iosxe":{"total":1,"by_verdict":{"remediate":1}}},"failed":[]}`
+		`"by_platform":{"iosxe":{"total":1,"by_verdict":{"remediate":1}}},"failed":[],"follow_up":[]}`
 	if string(plan) != want {
 		t.Errorf("plan summary\n got %s\nwant %s", plan, want)
 	}
@@ -82,5 +83,44 @@ func TestRenderSummaryFailedList(t *testing.T) {
 	}
 	if strings.Contains(buf.String(), "Outcomes:") {
 		t.Errorf("plan summary shows outcomes:\n%s", buf.String())
+	}
+}
+
+// TestSummaryFollowUp: a device fixed only until its next reload is listed
+// apart from the failures, accepted or not; a device a resumed run did not
+// select is neither.
+func TestSummaryFollowUp(t *testing.T) {
+	no := record.Bool(false)
+	recs := []record.Record{
+		{Name: "xr-edge-02", Verdict: record.Remediate, Outcome: record.Remediated, Persistent: no, FollowUp: "stage a bundle"},
+		{Name: "xr-ok", Verdict: record.Remediate, Outcome: record.Remediated, Persistent: no, FollowUp: "stage a bundle", NonPersistentAllowed: true},
+		{Name: "xr-found", Verdict: record.Compliant, Persistent: no, FollowUp: "stage a bundle"},
+		{Name: "xr-broken", Verdict: record.Remediate, Outcome: record.Failed, Persistent: no},
+		{Name: "gone", Verdict: record.Remediate, Outcome: record.Failed, NotSelected: true},
+	}
+	s := Summarise(recs)
+	if !reflect.DeepEqual(s.FollowUp, []string{"xr-edge-02", "xr-ok", "xr-found"}) || !reflect.DeepEqual(s.Failed, []string{"xr-broken"}) ||
+		!reflect.DeepEqual(s.NotSelected, []string{"gone"}) {
+		t.Errorf("follow-up %q failed %q not selected %q", s.FollowUp, s.Failed, s.NotSelected)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, Table, recs[:1], Options{Apply: true, Summary: true}); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^Follow-up: +xr-edge-02 \(lost on reload`).MatchString(buf.String()) ||
+		!regexp.MustCompile(`(?m)^Failed: +none$`).MatchString(buf.String()) {
+		t.Errorf("table summary:\n%s", buf.String())
+	}
+}
+
+// TestMethodShowsTheFallback: a plan row that may fall back shows both.
+func TestMethodShowsTheFallback(t *testing.T) {
+	var buf bytes.Buffer
+	r := record.Record{Name: "xr", Verdict: record.Remediate, Method: record.MethodURL, FallbackMethod: record.MethodTerminal, Persistent: record.Bool(false)}
+	if err := Render(&buf, Table, []record.Record{r}, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "url→terminal") {
+		t.Errorf("METHOD does not show the fallback:\n%s", buf.String())
 	}
 }

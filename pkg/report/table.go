@@ -38,7 +38,7 @@ func renderTable(w io.Writer, recs []record.Record, opts Options) error {
 	for _, r := range recs {
 		cells := []string{
 			r.Name, hostPort(r), r.Platform, r.Version, r.Model, caCell(r.CAPresent),
-			string(r.Verdict), string(r.Method), yesNo(r.Persistent), advisoryCell(r.Advisory),
+			string(r.Verdict), methodCell(r), yesNo(r.Persistent), advisoryCell(r.Advisory),
 		}
 		if opts.Apply {
 			attempts := ""
@@ -76,6 +76,10 @@ func RenderSummary(w io.Writer, s Summary) error {
 		row(tw, []string{"Outcomes:", counts(s.ByOutcome, record.Outcomes)})
 	}
 	row(tw, []string{"Failed:", failedList(s.Failed)})
+	row(tw, []string{"Follow-up:", followUpList(s.FollowUp)})
+	if len(s.NotSelected) > 0 {
+		row(tw, []string{"Not selected:", failedList(s.NotSelected)})
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -170,6 +174,23 @@ func failedList(names []string) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s, … and %d more", strings.Join(names[:maxFailed], ", "), len(names)-maxFailed)
+}
+
+// followUpList names the devices fixed only until their next reload.
+func followUpList(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return failedList(names) + " (lost on reload: see follow_up in -o json)"
+}
+
+// methodCell is the method, with the one a plan may fall back to:
+// "url→terminal".
+func methodCell(r record.Record) string {
+	if r.FallbackMethod != "" && r.Method != "" {
+		return string(r.Method) + "→" + string(r.FallbackMethod)
+	}
+	return string(r.Method)
 }
 
 // hostPort shows the port only when it is not SSH's default.

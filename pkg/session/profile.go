@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-
-	"github.com/scrapli/scrapligo/driver/generic"
-	"github.com/scrapli/scrapligo/driver/opoptions"
 )
 
 // Profile is what a platform needs of a session: its scrapligo definition
@@ -26,6 +23,11 @@ type Profile struct {
 	// Extra are terminal settings (width, timestamps): nice to have, a
 	// refusal is ignored.
 	Extra []string
+	// Questions are the questions of the platform's CLI whose safe answer
+	// is known; every wait answers them.
+	Questions []Question
+	// Cancel is what cancels a question nobody answers ("" is ^C).
+	Cancel string
 	// ReadOnly are the command lines a read-only session may send on the
 	// platform, as patterns matched whole (CmdShow, CmdDir, the profile's
 	// own settings); none means show only.
@@ -60,13 +62,14 @@ func (s *Session) Use(prof Profile) error {
 		s.platform = prof.Platform
 		s.readOnly = readOnlyRE(prof.ReadOnly)
 	}
+	s.questions, s.cancelQ = prof.Questions, prof.Cancel
 	if prof.Enable && strings.HasSuffix(strings.TrimSpace(s.prompt), ">") {
 		if err := s.enable(); err != nil {
 			return err
 		}
 	}
 	if s.pager {
-		_, err := s.sendPaged(prof.Paging)
+		_, err := s.Send(prof.Paging)
 		var ce *CommandError
 		switch {
 		case errors.As(err, &ce):
@@ -154,33 +157,6 @@ func (s *Session) backOutOfPassword() {
 func lastLine(s string) string {
 	s = strings.TrimRight(s, "\n")
 	return s[strings.LastIndex(s, "\n")+1:]
-}
-
-// sendPaged runs a command while paging is on, answering each pager
-// prompt with a space, and returns the output without pager residue.
-func (s *Session) sendPaged(cmd string) (string, error) {
-	if err := s.allowed(cmd); err != nil {
-		return "", err
-	}
-	s.sh.begin()
-	more, err := generic.NewCallback(func(d *generic.Driver, _ string) error {
-		return d.Channel.Write([]byte(" "), false)
-	}, opoptions.WithCallbackContainsRe(reMore), opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackResetOutput())
-	if err != nil {
-		return "", err
-	}
-	done, err := generic.NewCallback(nil, opoptions.WithCallbackContainsRe(s.drv.Channel.PromptPattern),
-		opoptions.WithCallbackInsensitive(false), opoptions.WithCallbackComplete())
-	if err != nil {
-		return "", err
-	}
-	r, err := s.drv.Driver.SendWithCallbacks(cmd, []*generic.Callback{more, done}, s.opt.OpTimeout)
-	if err != nil {
-		return "", s.wrap(fmt.Sprintf("%q", cmd), err)
-	}
-	out := cleanPaged(r.Result, cmd)
-	out = s.trimPrompt(out)
-	return out, failed(cmd, r)
 }
 
 var reErase = regexp.MustCompile(`\x08+ *\x08+|\x08`)

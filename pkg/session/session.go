@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/scrapli/scrapligo/driver/network"
-	"github.com/scrapli/scrapligo/driver/opoptions"
 	"github.com/scrapli/scrapligo/driver/options"
 	"github.com/scrapli/scrapligo/platform"
 	"github.com/scrapli/scrapligo/response"
@@ -53,6 +52,10 @@ type Options struct {
 	// read-only list (show, dir, terminal settings, scope navigation):
 	// `plan` cannot change a device.
 	ReadOnly bool
+	// QuestionWait is how long output must stay still at a question-like
+	// tail before the device counts as asking (default
+	// DefaultQuestionWait).
+	QuestionWait time.Duration
 	// AbortGrace is how long a session stays open once ctx is cancelled
 	// (the second signal), so a sequence's guard can back out; then the
 	// connection is closed (default DefaultAbortGrace). A cancel during
@@ -82,7 +85,14 @@ type Session struct {
 	// pager is true while paging is on: reads answer the pager's prompt.
 	pager  bool
 	prompt string
-	stop   chan struct{}
+	// lastCmd is the last command sent: it scopes the known questions of
+	// a read that follows raw input (a paste).
+	lastCmd string
+	// questions are the platform's known questions; cancel how it cancels
+	// any other ("" is ^C).
+	questions []Question
+	cancelQ   string
+	stop      chan struct{}
 	// cancel releases the session's context; unwatch stops the watcher
 	// that closes the connection when that context ends.
 	cancel    context.CancelFunc
@@ -234,7 +244,7 @@ func (s *Session) start() error {
 	// The device prints its banner and prompt on its own; sending a return
 	// here would leave a second prompt queued in front of the first command.
 	// (ReadUntil's bound is OpTimeout; a flood stops at MaxOutput.)
-	if _, err := s.ReadUntil(); err != nil {
+	if _, err := s.readUntil(false, nil); err != nil {
 		return fmt.Errorf("waiting for the first prompt: %w", err)
 	}
 	return nil
@@ -362,26 +372,15 @@ func (s *Session) Send(cmd string) (string, error) {
 func (s *Session) Show(cmd string) (string, error) { return s.Send(cmd) }
 
 // SendExpect runs a command and waits for the prompt or one of the extra
-// patterns (a question the command asks). Patterns must be anchored: they
-// are searched in the tail of the output as it arrives.
+// patterns (a question the command asks, which the caller answers).
+// Patterns must be anchored: they are searched in the tail of the output
+// as it arrives. Meanwhile the platform's known questions are answered and
+// any other question is cancelled (a *QuestionError).
 func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, error) {
 	if err := s.allowed(cmd); err != nil {
 		return "", err
 	}
-	s.sh.begin()
-	if s.pager && len(expect) == 0 {
-		return s.sendPaged(cmd)
-	}
-	opts := []util.Option{opoptions.WithNoStripPrompt()}
-	if len(expect) > 0 {
-		opts = append(opts, opoptions.WithInterimPromptPattern(expect))
-	}
-	r, err := s.drv.Driver.SendCommand(cmd, opts...)
-	if err != nil {
-		return "", s.wrap(fmt.Sprintf("%q", cmd), err)
-	}
-	out := s.trimPrompt(r.Result)
-	return out, failed(cmd, r)
+	return s.exchange(cmd, expect)
 }
 
 // trimPrompt removes and remembers a trailing prompt line.
@@ -411,20 +410,10 @@ func (s *Session) write(text string) error {
 	return nil
 }
 
-// ReadUntil reads until one of the patterns or the prompt appears.
+// ReadUntil reads until one of the patterns or the prompt appears (after
+// raw input: a paste), handling questions as SendExpect does.
 func (s *Session) ReadUntil(expect ...*regexp.Regexp) (string, error) {
-	s.sh.begin()
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
-	defer cancel()
-	pats := append([]*regexp.Regexp{s.drv.Channel.PromptPattern}, expect...)
-	b, err := s.drv.Channel.ReadUntilAnyPrompt(ctx, pats)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = util.ErrTimeoutError
-		}
-		return string(b), s.wrap("read", err)
-	}
-	return s.trimPrompt(string(b)), nil
+	return s.readUntil(true, expect)
 }
 
 // AtPrompt reports whether text ends with one of the platform's prompts.
