@@ -25,19 +25,21 @@ FUZZ := \
 help: ## show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-build: ## build bin/trustfix
-	$(GO) build -o $(BIN) ./cmd/trustfix
+build: ## build bin/trustfix (stamped with the git revision: trustfix version)
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/trustfix
 
 test: lint unit fuzz ## everything CI runs: lint, tests with -race, a short fuzz of each parser
+	@echo "make test: OK (gofmt, go vet, staticcheck, go test -race ./..., deploy manifests, fuzzing)"
 
-unit: ## go test -race ./...
+unit: ## go test -race ./..., and the Kubernetes manifests' test (deploy/, its own module)
 	$(GO) test -race -count=1 ./...
+	cd deploy && $(GO) test -count=1 ./...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 3s)
-	@set -e; for t in $(FUZZ); do \
+	@set -e; log=$$(mktemp); trap 'rm -f $$log' EXIT; for t in $(FUZZ); do \
 		pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >/dev/null; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) >$$log 2>&1 || { tail -40 $$log; exit 1; }; \
 	done
 
 lint: ## gofmt, go vet, staticcheck
@@ -45,6 +47,7 @@ lint: ## gofmt, go vet, staticcheck
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	cd deploy && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 bench: ## fleet benchmarks against large labs (numbers go in BENCHMARKS.md)
 	$(GO) test ./bench/ -run '^$$' -bench . -benchtime 1x -timeout 30m -v

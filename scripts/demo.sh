@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job end to end against the embedded lab: start the lab, plan,
-# apply, report. Exit code 2 from plan/apply is expected: the lab includes
-# devices that fail on purpose (wrong password, silent host, ...).
+# show what one device would get, apply, report, resume, and write the
+# change record. Exit code 2 from plan/apply/report is expected: the lab
+# includes devices that fail on purpose (wrong password, silent host, ...)
+# and one fixed only until its next reload (a follow-up).
 set -euo pipefail
 bin=${1:-bin/trustfix}
 work=$(mktemp -d "${TMPDIR:-/tmp}/trustfix-demo.XXXXXX")
@@ -18,10 +20,16 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "trustfix plan -i $work/lab.yaml"
 "$bin" plan -i "$work/lab.yaml" 2>/dev/null || ok
+step "trustfix plan -i $work/lab.yaml -l asa-edge-1 --diff   (the exact lines apply would send)"
+"$bin" plan -i "$work/lab.yaml" -l asa-edge-1 --diff 2>/dev/null || ok
 step "trustfix apply -i $work/lab.yaml --journal $work/run.jsonl --yes"
 "$bin" apply -i "$work/lab.yaml" --journal "$work/run.jsonl" --yes 2>"$work/apply.log" || ok
 step "trustfix report $work/run.jsonl"
 "$bin" report "$work/run.jsonl" || ok
 step "trustfix apply --resume (the devices that failed get another try; the rest are not touched)"
 "$bin" apply -i "$work/lab.yaml" --journal "$work/run.jsonl" --yes --resume 2>>"$work/apply.log" || ok
+step "trustfix report $work/run.jsonl -o markdown > $work/change-record.md"
+"$bin" report "$work/run.jsonl" -o markdown >"$work/change-record.md" || ok
+"$bin" report "$work/run.jsonl" -o html >"$work/change-record.html" || ok
 printf '\nJournal, transcripts and logs: %s\n' "$work"
+printf 'Change record (paste it into the ticket): %s\n' "$work/change-record.md"

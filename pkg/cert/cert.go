@@ -5,6 +5,7 @@ package cert
 
 import (
 	"crypto/md5"
+	"crypto/sha256"
 	"crypto/x509"
 	_ "embed"
 	"encoding/asn1"
@@ -64,6 +65,13 @@ func mustEmbedded(b []byte) *CA {
 
 // SHA1 is the SHA-1 fingerprint of the DER, upper-case hex without separators.
 func (ca *CA) SHA1() string { return SHA1Hex(ca.Cert.Raw) }
+
+// SHA256 is the SHA-256 fingerprint of the DER, upper-case hex without
+// separators: how change records and `plan --diff` name the certificate.
+func (ca *CA) SHA256() string {
+	sum := sha256.Sum256(ca.Cert.Raw)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
 
 // MD5 is the MD5 fingerprint of the DER, upper-case hex without separators.
 func (ca *CA) MD5() string {

@@ -51,7 +51,7 @@ func runPlanCaptures(env *Env, opts PlanOptions) error {
 	for _, n := range names {
 		recs = append(recs, runner.Captured(filepath.Join(opts.Captures, n), n, platform.Prefs{Method: record.MethodAuto, BundleURL: inventory.DefaultBundleURL}))
 	}
-	if err := report.Render(env.Out, opts.Output.String(), recs, report.Options{Summary: true}); err != nil {
+	if err := report.Render(env.Out, opts.Output.String(), recs, env.tableOptions(false)); err != nil {
 		return err
 	}
 	if needsAttention(recs) {

@@ -20,6 +20,9 @@ import (
 	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
+// defaultConcurrency is -c's default: AAA servers and vty lines are limited.
+const defaultConcurrency = 20
+
 // fleetFlags are shared by plan and apply.
 type fleetFlags struct {
 	Inventory          string
@@ -29,6 +32,7 @@ type fleetFlags struct {
 	CAFile             string
 	MaxAuthFailures    int
 	AllowNonPersistent bool
+	shardFlags
 }
 
 func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
@@ -36,11 +40,12 @@ func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
 	f.Output = outputFlag(cmd, outputs...)
 	fl.StringVarP(&f.Inventory, "inventory", "i", "", "inventory: trustfix YAML (see inventory.example.yaml), Ansible (INI/YAML file, directory, --list JSON; - reads it from stdin) or Nornir SimpleInventory")
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
-	fl.IntVarP(&f.Concurrency, "concurrency", "c", 20, "devices at once (AAA servers and vty lines are limited)")
+	fl.IntVarP(&f.Concurrency, "concurrency", "c", defaultConcurrency, "devices at once (AAA servers and vty lines are limited)")
 	fl.StringVar(&f.CAFile, "ca-file", "", "install this CA instead of the embedded IdenTrust Commercial Root CA 1 (PEM)")
 	fl.IntVar(&f.MaxAuthFailures, "max-auth-failures", DefaultMaxAuthFailures,
 		"credential circuit breaker: after N devices refuse one credential (user + password variable, prompt or inventory line), start no more devices that use it; exit 3 (0: off)")
 	allowNonPersistentFlag(cmd, &f.AllowNonPersistent)
+	f.bindShard(cmd)
 }
 
 // DefaultMaxAuthFailures is --max-auth-failures: below the lockout
@@ -60,8 +65,8 @@ func (f fleetFlags) breaker() *fleet.Breaker {
 	return fleet.NewBreaker(f.MaxAuthFailures, inventory.Device.Credential)
 }
 
-// loadFleet reads and validates the inventory, the limit and the CA
-// before anything connects: every problem here is exit 1.
+// loadFleet reads and validates the inventory, the limit, the shard and
+// the CA before anything connects: every problem here is exit 1.
 func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device, *cert.CA, error) {
 	if f.Inventory == "" {
 		return nil, nil, nil, inputErrf("--inventory (-i) is required")
@@ -82,6 +87,10 @@ func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device
 	devs, err := inv.Limit(f.Limit)
 	if err != nil {
 		return nil, nil, nil, inputErr(err)
+	}
+	// A shard may be empty (a small fleet, many shards): it runs nothing.
+	if devs, _, err = f.split(env, devs); err != nil {
+		return nil, nil, nil, err
 	}
 	ca, err := loadCA(env, f.CAFile, inv.CAFile)
 	if err != nil {
@@ -107,8 +116,9 @@ func loadCA(env *Env, flag, fromInventory string) (*cert.CA, error) {
 
 // newLogger logs to w (stderr): JSON lines when it is not a terminal (an
 // unattended run), warnings only on a terminal (the progress bar shows
-// the rest).
-func newLogger(w io.Writer, terminal bool) *zap.Logger {
+// the rest). verbosity moves the level: -v (1) one step more, -q (-1) one
+// step less.
+func newLogger(w io.Writer, terminal bool, verbosity int) *zap.Logger {
 	enc := zap.NewProductionEncoderConfig()
 	enc.EncodeTime = zapcore.ISO8601TimeEncoder
 	level := zapcore.InfoLevel
@@ -119,6 +129,7 @@ func newLogger(w io.Writer, terminal bool) *zap.Logger {
 	} else {
 		encoder = zapcore.NewJSONEncoder(enc)
 	}
+	level -= zapcore.Level(verbosity)
 	// Devices log from their own goroutines: one lock around the stream,
 	// or concurrent entries race (and a bytes.Buffer in tests corrupts).
 	// Every message and string field is escaped: device text must not
@@ -135,14 +146,19 @@ func newRunner(env *Env, ca *cert.CA, run *record.RunInfo) *remediate.Runner {
 
 // endOfRun maps how a run ended to its exit code, once the output (recs)
 // is written: a stop (exit 3: a signal, max-failures, the canary, the
-// credential circuit breaker) is said on stderr through say; a device that
-// failed, or whose fix is lost on reload without --allow-non-persistent,
-// is exit 2.
-func endOfRun(sum fleet.Summary, devs []inventory.Device, recs []record.Record, say func(level zapcore.Level, msg string, fields ...zap.Field)) error {
+// credential circuit breaker) is said on stderr through say, with the
+// command that resumes the run when there is one; a device that failed,
+// or whose fix is lost on reload without --allow-non-persistent, is exit 2.
+func endOfRun(sum fleet.Summary, devs []inventory.Device, recs []record.Record, say func(level zapcore.Level, msg string, fields ...zap.Field), resume string) error {
 	var stop error
 	if sum.Stopped != "" {
-		say(zapcore.WarnLevel, fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted)),
-			zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted)))
+		msg := fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted))
+		fields := []zap.Field{zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted))}
+		if resume != "" {
+			msg += "\nto continue the run: " + resume
+			fields = append(fields, zap.String("resume", resume))
+		}
+		say(zapcore.WarnLevel, msg, fields...)
 		stop = &errStopped{reason: sum.Stopped}
 	}
 	for _, tr := range sum.Tripped {
@@ -224,15 +240,21 @@ func needsAttention(recs []record.Record) bool {
 
 // confirm asks on a terminal; without one it refuses (use --yes).
 func confirm(env *Env, question string) (bool, error) {
+	ans, err := ask(env, question+" [y/N]: ")
+	return ans == "y" || ans == "yes", err
+}
+
+// ask prints prompt and reads one answer (lower case, trimmed) from a
+// terminal; without one it refuses (use --yes).
+func ask(env *Env, prompt string) (string, error) {
 	if !env.InTerminal {
-		return false, inputErrf("stdin is not a terminal: refusing to change devices without --yes")
+		return "", inputErrf("stdin is not a terminal: refusing to change devices without --yes")
 	}
-	fmt.Fprintf(env.Err, "%s [y/N]: ", question)
+	fmt.Fprint(env.Err, prompt)
 	var ans string
 	_, err := fmt.Fscanln(env.In, &ans)
 	if err != nil && err != io.EOF && !strings.Contains(err.Error(), "unexpected newline") {
-		return false, err
+		return "", err
 	}
-	ans = strings.ToLower(strings.TrimSpace(ans))
-	return ans == "y" || ans == "yes", nil
+	return strings.ToLower(strings.TrimSpace(ans)), nil
 }

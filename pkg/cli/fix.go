@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -49,9 +50,10 @@ type FixOptions struct {
 func newFixCmd(env *Env) *cobra.Command {
 	opts := FixOptions{}
 	cmd := &cobra.Command{
-		Use:   "fix HOST [--port P] [--platform auto|PLATFORM] [--username U] [--method auto|url|file|terminal] [--yes]",
+		Use:   "fix [USER@]HOST[:PORT] [--port P] [--platform auto|PLATFORM] [--username U] [--method auto|url|file|terminal] [--yes|-y]",
 		Short: "Fix one device from a laptop: detect, show the plan, confirm, fix, prove",
-		Long: `fix needs no inventory. It reads ~/.ssh/config for the host as ssh does
+		Long: `fix needs no inventory. The device is given as ssh takes it, [USER@]HOST[:PORT]
+(an IPv6 address in brackets with a port: [2001:db8::1]:2222). It reads ~/.ssh/config for the host as ssh does
 (HostName, User, Port, ProxyJump, IdentityFile; a flag wins), logs in with
 the ssh-agent's keys and the identity files first, and takes the password
 from $TRUSTFIX_PASSWORD or asks for it without echo, only when no key can be
@@ -61,10 +63,19 @@ it would do, asks, runs the platform's import sequence, verifies it by listing
 the trust store again, saves, and prints the proof: the CA's subject, serial
 and fingerprint as the device now lists it.
 
-A fix that a reload loses (IOS XR terminal) prints what makes it last and
-exits 2 unless --allow-non-persistent. Exit codes: 0 fixed (or nothing to
-do), 1 bad input, 2 the device failed or needs a follow-up, 3 interrupted.`,
+Every flag is checked before anything connects. The check itself is
+read-only and runs anywhere (a script, a pipe); only the change needs a
+terminal to confirm on, or --yes. Results go to stdout, notes and
+questions to stderr, as with plan and apply. Exit codes: 0 the device holds
+the CA (fixed now, or already), or needs no CLI fix (upgrade-required,
+unsupported: the table says why); 1 bad usage or input, or a change that
+was neither confirmed nor allowed by --yes (nothing changed); 2 the device
+failed, was unreachable or refused the login, or holds the CA only until
+its next reload (IOS XR terminal: the output says what makes it last)
+without --allow-non-persistent; 3 interrupted.`,
 		Example: `  trustfix fix 10.20.0.11 --username netops
+  trustfix fix netops@10.20.0.11:2222                  # user and port as ssh takes them
+  trustfix fix edge-fw                                 # check only: answer n, or run it from a script
   TRUSTFIX_PASSWORD=... trustfix fix asa-edge-1.example.net --platform asa --yes`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -77,7 +88,7 @@ do), 1 bad input, 2 the device failed or needs a follow-up, 3 interrupted.`,
 	opts.Platform = enumFlag(cmd, "platform", "", platform.Auto, "the platform (auto: detect it)", append([]string{platform.Auto}, env.Registry.CLINames()...)...)
 	f.StringVar(&opts.Username, "username", "", "login name (default: your user name)")
 	opts.Method = enumFlag(cmd, "method", "", inventory.DefaultImportMethod, "import method", inventory.ImportMethods...)
-	f.BoolVar(&opts.Yes, "yes", false, "do not ask for confirmation")
+	f.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	f.StringVar(&opts.CAFile, "ca-file", "", "install this CA instead of IdenTrust Commercial Root CA 1 (PEM)")
 	f.StringVar(&opts.BundleFile, "bundle-file", "", "bundle on the device for --method file (flash:ios_core.p7b, harddisk:/ios.p7b)")
 	f.StringVar(&opts.BundleURL, "bundle-url", inventory.DefaultBundleURL, "bundle URL for --method url")
@@ -129,6 +140,18 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 	}
 	if d.Port < 1 || d.Port > 65535 {
 		return d, inputErrf("--port: want 1-65535")
+	}
+	if d.Timeout <= 0 {
+		return d, inputErrf("--timeout: must be more than 0")
+	}
+	if d.Platform != platform.Auto && d.ImportMethod != inventory.DefaultImportMethod {
+		spec, err := env.Registry.Lookup(d.Platform)
+		if err != nil {
+			return d, inputErr(err)
+		}
+		if _, ok := spec.Method(record.Method(d.ImportMethod)); !ok {
+			return d, inputErrf("--method %s: %s offers %s", d.ImportMethod, spec.ID, strings.Join(spec.MethodNames(), ", "))
+		}
 	}
 	// USER@, :PORT and the flags are explicit: they win over ~/.ssh/config.
 	d.Username, d.SSHConfig, d.IdentityFile = opts.Username, opts.SSHConfig, opts.IdentityFile
@@ -208,15 +231,13 @@ func askOnce(env *Env, name, prompt string) func() (secret.Secret, error) {
 }
 
 func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
-	if !opts.Yes && !env.InTerminal {
-		// Refuse before logging in: nobody could answer the question.
-		return inputErrf("stdin is not a terminal: refusing to change %s without --yes", host)
-	}
-	dev, err := fixDevice(env, host, opts)
+	// Everything that can be checked is checked before anything connects
+	// (or a password is asked for).
+	ca, err := loadCA(env, opts.CAFile, "")
 	if err != nil {
 		return err
 	}
-	ca, err := loadCA(env, opts.CAFile, "")
+	dev, err := fixDevice(env, host, opts)
 	if err != nil {
 		return err
 	}
@@ -226,6 +247,10 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 			return inputErr(err)
 		}
 		defer j.Close()
+		// Never append to a file that is something else.
+		if _, err := journal.ReadFile(opts.Journal); errors.Is(err, journal.ErrNotJournal) {
+			return inputErr(err)
+		}
 	}
 	transcripts := opts.Transcripts
 	if transcripts == "" {
@@ -241,22 +266,33 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	if dev.Password.IsZero() {
 		runner.AskPassword = askOnce(env, "TRUSTFIX_PASSWORD", fmt.Sprintf("Password for %s@%s: ", dev.Username, dev.Host))
 	}
-	// The plan is read-only: a Ctrl-C ends it at once. The change runs
+	// The check is read-only: a Ctrl-C ends it at once. The change runs
 	// under env.Hard, as apply's devices do: a first Ctrl-C lets it finish,
 	// a second makes it back out.
 	planned := runner.Device(ctx, dev, 1).Record
-	if err := report.Render(env.Err, report.Table, []record.Record{planned}, report.Options{}); err != nil {
+	if err := report.Render(env.Out, report.Table, []record.Record{shown(planned)}, fixTable(env, false)); err != nil {
 		return err
 	}
 	if planned.Verdict != record.Remediate {
-		return fixVerdict(env, planned)
+		if planned.Failed() {
+			return errDevicesFailed
+		}
+		return nil
 	}
+	name := displayName(planned)
 	if !opts.Yes {
+		if !env.InTerminal {
+			return inputErrf("stdin is not a terminal: %s needs %s, but is not changed without --yes", name, ca.CommonName())
+		}
+		what := line(name)
+		if planned.Model != "" {
+			what += ", " + line(planned.Model)
+		}
 		method := string(planned.Method)
 		if planned.FallbackMethod != "" {
 			method += ", falling back to " + string(planned.FallbackMethod)
 		}
-		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, method %s)?", ca.CommonName(), host, planned.Platform, method))
+		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, %s %s, method %s)?", ca.CommonName(), dev.Host, what, planned.Platform, line(planned.Version), method))
 		if err != nil {
 			return err
 		}
@@ -274,12 +310,21 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	}
 	runner.Apply = true
 	if j != nil {
-		// As apply does: the intent is on disk before the first change.
+		// As apply does: the run line, then the intent on disk before the
+		// first change.
+		start := journal.Run{Event: journal.RunStart, Run: *run, Time: env.Now(), Command: "fix", Operator: env.Operator(), CA: caRef(ca),
+			Devices: []journal.DeviceRef{{Name: dev.Name, Host: dev.Host, Port: dev.Port}}}
+		if err := j.AppendRun(start); err != nil {
+			return err
+		}
 		runner.BeforeChange = j.Append
 	}
 	rec := runner.Device(env.Hard, dev, 1).Record
 	if j != nil {
 		if err := j.Append(rec); err != nil {
+			return err
+		}
+		if err := j.AppendRun(journal.Run{Event: journal.RunEnd, Run: *run, Time: env.Now()}); err != nil {
 			return err
 		}
 	}
@@ -290,28 +335,40 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	return nil
 }
 
-func fixVerdict(env *Env, r record.Record) error {
-	fmt.Fprintf(env.Out, "%s: %s: %s\n", line(r.Name), line(string(r.Verdict)), line(firstNonEmpty(r.Error, r.Reason)))
-	if r.FollowUp != "" {
-		fmt.Fprintf(env.Out, "  follow-up:   %s\n", line(r.FollowUp))
+// fixTable is one device's table: on stdout, fitted and coloured as plan's.
+func fixTable(env *Env, apply bool) report.Options {
+	o := env.tableOptions(apply)
+	o.Summary = false
+	return o
+}
+
+// displayName is the device's own hostname, detected: the host the
+// command line gave is in the HOST column and the journal.
+func displayName(r record.Record) string {
+	if r.Hostname != "" {
+		return r.Hostname
 	}
-	if r.Failed() || r.FollowUpDue() {
-		return errDevicesFailed
-	}
-	return nil
+	return r.Name
+}
+
+// shown is r as fix shows it: named by its hostname.
+func shown(r record.Record) record.Record {
+	r.Name = displayName(r)
+	return r
 }
 
 // printProof prints the outcome and the CA as the device lists it. Every
 // value passes through line: the proof fields are the device's own words.
 func printProof(env *Env, ca *cert.CA, r record.Record) {
+	name := displayName(r)
 	if r.Outcome != record.Remediated {
-		fmt.Fprintf(env.Out, "%s: %s at %s: %s\n", line(r.Name), line(string(r.Outcome)), line(string(r.Stage)), line(firstNonEmpty(r.Error, r.Reason)))
+		fmt.Fprintf(env.Out, "%s: %s at %s: %s\n", line(name), line(string(r.Outcome)), line(string(r.Stage)), line(firstNonEmpty(r.Error, r.Reason)))
 		if r.Transcript != "" {
 			fmt.Fprintf(env.Out, "transcript: %s\n", line(r.Transcript))
 		}
 		return
 	}
-	fmt.Fprintf(env.Out, "%s: remediated (%s %s, method %s)\n", line(r.Name), line(r.Platform), line(r.Version), line(string(r.Method)))
+	fmt.Fprintf(env.Out, "%s (%s): remediated (%s %s, method %s)\n", line(name), line(r.Host), line(r.Platform), line(r.Version), line(string(r.Method)))
 	fmt.Fprintf(env.Out, "  %s as the device now lists it:\n", line(ca.CommonName()))
 	if p := r.Proof; p != nil {
 		fmt.Fprintf(env.Out, "    subject:     %s\n    serial:      %s\n", line(p.Subject), line(p.Serial))

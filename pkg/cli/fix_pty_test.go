@@ -297,16 +297,14 @@ func TestFixAnswerNo(t *testing.T) {
 	}
 }
 
-// TestFixNotATerminal: without --yes and with stdin a pipe, fix refuses
-// with exit 1 before it touches the device, even when the pipe says "y"
-// and the password is in the environment.
+// TestFixNotATerminal: with stdin a pipe and no --yes, fix still checks
+// the device (read-only) and prints the check on stdout, then refuses the
+// change with exit 1, even when the pipe says "y". Without a password in
+// the environment either, it refuses before connecting.
 func TestFixNotATerminal(t *testing.T) {
 	t.Parallel()
 	l := devsimtest.Start(t, devsimtest.Default(t, []string{"ie3400-dock-01"}), devsimtest.Options{})
-	for _, env := range [][]string{
-		{devsim.PasswordEnv + "=" + devsimtest.Password, devsim.EnablePasswordEnv + "=" + devsimtest.EnablePassword},
-		nil, // no password either: refused as well
-	} {
+	run := func(env []string) (int, string, string) {
 		cmd, _ := fixCmd(t, l, "ie3400-dock-01")
 		cmd.Env = append(cmd.Env, env...)
 		cmd.Stdin = strings.NewReader("y\n")
@@ -314,15 +312,30 @@ func TestFixNotATerminal(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
 		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
-			t.Errorf("exit: %v, want 1\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
 		}
-		if !strings.Contains(stderr.String(), "not a terminal") {
-			t.Errorf("stderr does not say why:\n%s", stderr.String())
+		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+	}
+	code, stdout, stderr := run([]string{devsim.PasswordEnv + "=" + devsimtest.Password, devsim.EnablePasswordEnv + "=" + devsimtest.EnablePassword})
+	if code != 1 || !strings.Contains(stderr, "not a terminal") || !strings.Contains(stderr, "--yes") {
+		t.Errorf("exit %d, want 1 and why on stderr\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	for _, w := range []string{"NAME", "remediate", "terminal"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("the check on stdout lacks %q:\n%s", w, stdout)
 		}
 	}
+	if st := l.Device("ie3400-dock-01").State(); st.Connections == 0 || len(st.MutatingCommands()) > 0 {
+		t.Errorf("want a read-only check: %d connections, mutating %q", st.Connections, st.MutatingCommands())
+	}
+	before := l.Device("ie3400-dock-01").State().Connections
+	code, stdout, stderr = run(nil) // no password and nobody to ask
+	if code != 1 || !strings.Contains(stderr, "not a terminal") || stdout != "" {
+		t.Errorf("no password: exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 	st := l.Ended("ie3400-dock-01")
-	if st.Connections != 0 || len(st.MutatingCommands()) > 0 {
-		t.Errorf("the device was touched: %d connections, mutating %q", st.Connections, st.MutatingCommands())
+	if st.Connections != before || len(st.MutatingCommands()) > 0 {
+		t.Errorf("the device was touched: %d connections (was %d), mutating %q", st.Connections, before, st.MutatingCommands())
 	}
 }

@@ -96,7 +96,9 @@ func runInventoryConvert(env *Env, path string, opts InventoryConvertOptions) er
 		return inputErr(err)
 	}
 	if src.Doc != nil {
-		for field, name := range map[string]string{"password_env": opts.PasswordEnv, "enable_password_env": opts.EnablePasswordEnv} {
+		// In this order: a map's would change the output from run to run.
+		for _, f := range [][2]string{{"password_env", opts.PasswordEnv}, {"enable_password_env", opts.EnablePasswordEnv}} {
+			field, name := f[0], f[1]
 			if _, set := src.Doc.Defaults.Get(field); name != "" && !set {
 				flag := "--" + strings.ReplaceAll(field, "_", "-")
 				src.Doc.Defaults.Set(field, inventory.Value{Node: inventory.Scalar(name), Pos: inventory.Pos{File: "command line", Var: flag}})

@@ -18,10 +18,13 @@ func TestOptions(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"plan", "-i", "nope.yaml", "-o", "yaml"}, `--output "yaml": want table|json|csv`},
-		{[]string{"plan", "--captures", "nope", "-o", "wide"}, `--output "wide": want table|json|csv`},
-		{[]string{"apply", "-i", "nope.yaml", "--journal", "j", "-o", "csv"}, `--output "csv": want table|json`},
-		{[]string{"report", "j.jsonl", "-o", "xml"}, `--output "xml": want table|json|csv`},
+		{[]string{"plan", "-i", "nope.yaml", "-o", "yaml"}, `--output "yaml": want table|wide|json|csv`},
+		{[]string{"plan", "--captures", "nope", "-o", "markdown"}, `--output "markdown": want table|wide|json|csv`},
+		{[]string{"apply", "-i", "nope.yaml", "--journal", "j", "-o", "html"}, `--output "html": want table|wide|json|csv`},
+		{[]string{"report", "j.jsonl", "-o", "xml"}, `--output "xml": want table|wide|json|csv|markdown|html`},
+		{[]string{"plan", "-i", "nope.yaml", "--color", "yes"}, `--color "yes": want auto|always|never`},
+		{[]string{"fix", "192.0.2.1", "--yes", "--platform", "fxos", "--method", "url"}, "--method url: fxos offers terminal"},
+		{[]string{"fix", "192.0.2.1", "--yes", "--timeout", "0s"}, "--timeout: must be more than 0"},
 		{[]string{"fix", "192.0.2.1", "--platform", "cer"}, `--platform "cer": want auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos`},
 		{[]string{"fix", "192.0.2.1", "--platform", "ios"}, `--platform "ios": want auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos`},
 		{[]string{"fix", "192.0.2.1", "--method", "scp"}, `--method "scp": want auto|url|file|terminal`},
@@ -48,9 +51,9 @@ func TestOptions(t *testing.T) {
 // TestOptionsHelp: help lists each enum flag's values.
 func TestOptionsHelp(t *testing.T) {
 	for cmd, want := range map[string][]string{
-		"plan":   {"output format: table|json|csv"},
-		"apply":  {"output format: table|json"},
-		"report": {"output format: table|json|csv"},
+		"plan":   {"output format: table|wide|json|csv", "--diff", "--color", "-v, --verbose", "-q, --quiet"},
+		"apply":  {"output format: table|wide|json|csv", "-y, --yes"},
+		"report": {"output format: table|wide|json|csv|markdown|html"},
 		"fix":    {"auto|iosxe|ios-xe|iosxr|ios-xr|asa|fxos", "import method: auto|url|file|terminal", "host keys: strict|accept-new|insecure"},
 	} {
 		r := devsimtest.Run(t, cli.Env{}, cmd, "--help")

@@ -109,7 +109,7 @@ func TestPlanCapturesBadInput(t *testing.T) {
 	}{
 		{"no such folder", []string{"--captures", filepath.Join(empty, "nope")}, "--captures " + filepath.Join(empty, "nope") + ": no such file or directory"},
 		{"no device folders", []string{"--captures", empty}, empty + ": no device folders"},
-		{"bad output", []string{"--captures", captures, "-o", "yaml"}, `--output "yaml": want table|json|csv`},
+		{"bad output", []string{"--captures", captures, "-o", "yaml"}, `--output "yaml": want table|wide|json|csv`},
 		{"expired CA", []string{"--captures", captures, "--ca-file", "../cert/testdata/hydrantid-ssl-ica-g2.pem"}, "../cert/testdata/hydrantid-ssl-ica-g2.pem: expired on 2023-12-17"},
 		{"limit matches nothing", []string{"--captures", captures, "-l", "nope"}, `--limit "nope": matches no device or group`},
 		// an inventory's devices would be silently ignored

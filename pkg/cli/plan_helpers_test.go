@@ -64,8 +64,8 @@ func decodePlan(t *testing.T, stdout string) planDoc {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if !slices.Equal(keys, []string{"devices", "summary"}) {
-		t.Errorf("document keys %v, want [devices summary]", keys)
+	if !slices.Equal(keys, []string{"devices", "schema", "summary"}) || doc.raw["schema"] != "trustfix/v1" {
+		t.Errorf("document keys %v, schema %v; want [devices schema summary], trustfix/v1", keys, doc.raw["schema"])
 	}
 	devs, ok := doc.raw["devices"].([]any)
 	if !ok {

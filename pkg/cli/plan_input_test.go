@@ -118,7 +118,7 @@ func TestPlanBadInput(t *testing.T) {
 		{name: "ca-file missing", args: []string{"--ca-file", filepath.Join(dir, "nope.pem")},
 			want: filepath.Join(dir, "nope.pem") + ": no such file or directory"},
 		{name: "bad output", args: []string{"-o", "yaml"},
-			want: `--output "yaml": want table|json|csv`},
+			want: `--output "yaml": want table|wide|json|csv`},
 		{name: "limit matches nothing", args: []string{"-l", "r3"},
 			want: `--limit "r3": matches no device or group (did you mean "r1"?)`},
 		{name: "limit bad glob", args: []string{"-l", "r["},

@@ -46,7 +46,21 @@ func CheckBundleURL(s string) error {
 	if err != nil || len(s) > maxCLIValue || u.Host == "" || !bundleURLRE.MatchString(s) {
 		return fmt.Errorf("invalid URL %s (want http, https, ftp or tftp with no spaces, quotes or ?#|!$;&`<>, e.g. %s)", quote(s), DefaultBundleURL)
 	}
+	if hasDotSegment(u.EscapedPath()) {
+		return fmt.Errorf("invalid URL %s (a path segment . or .. would climb or hide the bundle's place; give the path as the server names it)", quote(s))
+	}
 	return nil
+}
+
+// hasDotSegment reports a "." or ".." path segment, which servers resolve
+// differently and a reviewer of the change cannot read at a glance.
+func hasDotSegment(path string) bool {
+	for _, seg := range strings.Split(path, "/") {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckHost returns an error unless s can be a host name or IP address.

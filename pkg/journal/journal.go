@@ -134,8 +134,13 @@ func (j *Journal) Append(rec record.Record) error {
 	if err != nil {
 		return fmt.Errorf("journal: append %q: %w", rec.Name, err)
 	}
-	buf := make([]byte, 0, len(line)+2)
+	return j.write(line, fmt.Sprintf("%q", rec.Name))
+}
 
+// write appends one line (JSON without a newline) and fsyncs it; what
+// names it in errors.
+func (j *Journal) write(line []byte, what string) error {
+	buf := make([]byte, 0, len(line)+2)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
@@ -152,12 +157,12 @@ func (j *Journal) Append(rec record.Record) error {
 	// One write(2) for the whole line: O_APPEND places it atomically at
 	// the end, so concurrent writers cannot interleave inside a line.
 	if _, err := j.f.Write(buf); err != nil {
-		j.err = fmt.Errorf("journal: append %q: %w", rec.Name, err)
+		j.err = fmt.Errorf("journal: append %s: %w", what, err)
 		return j.err
 	}
 	j.torn = false
 	if err := j.h.syncFile(j.f); err != nil {
-		j.err = fmt.Errorf("journal: append %q: fsync: %w", rec.Name, err)
+		j.err = fmt.Errorf("journal: append %s: fsync: %w", what, err)
 		return j.err
 	}
 	return nil

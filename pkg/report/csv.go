@@ -10,28 +10,38 @@ import (
 	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
-// csvColumns is the stable CSV header: the same for plan, apply and report,
-// so spreadsheets of different runs line up. New columns go at the end.
-var csvColumns = []string{
-	"name", "host", "port", "platform", "version", "model", "hostname",
-	"ca_present", "verdict", "method", "persistent",
-	"advisory_notice", "advisory_affected", "advisory_fixed",
-	"error", "outcome", "started", "finished", "attempts", "transcript",
-	"serial", "quovadis_present", "reason", "stage", "fallback", "proof_fingerprint", "run_id",
-	"fallback_method", "follow_up", "non_persistent_allowed", "not_selected",
-}
+// PlanColumns is the CSV header of a plan; ApplyColumns is that of apply
+// and report: the plan's columns, then those only a change has. Both are
+// stable within a Schema version (docs/json.md): a new column goes at
+// the end, so spreadsheets of different runs line up.
+var (
+	PlanColumns = []string{
+		"name", "host", "port", "platform", "version", "model", "hostname", "serial",
+		"ca_present", "quovadis_present", "verdict", "method", "persistent",
+		"advisory_notice", "advisory_affected", "advisory_fixed", "reason", "error",
+	}
+	ApplyColumns = append(PlanColumns[:len(PlanColumns):len(PlanColumns)],
+		"outcome", "stage", "fallback", "follow_up", "attempts", "started", "finished",
+		"proof_subject", "proof_serial", "proof_fingerprint", "transcript", "run_id",
+		"fallback_method", "non_persistent_allowed", "not_selected",
+	)
+)
 
 // renderCSV writes a header and one row per record. Values are as in the
 // JSON (booleans true/false, times RFC 3339); an absent value is empty. A
 // cell a spreadsheet would run as a formula (=, +, -, @ first) gets a
 // leading single quote (OWASP's CSV-injection rule).
-func renderCSV(w io.Writer, recs []record.Record) error {
+func renderCSV(w io.Writer, recs []record.Record, apply bool) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvColumns); err != nil {
+	head := PlanColumns
+	if apply {
+		head = ApplyColumns
+	}
+	if err := cw.Write(head); err != nil {
 		return err
 	}
 	for _, r := range recs {
-		row := csvRow(r)
+		row := csvRow(r, apply)
 		for i, c := range row {
 			row[i] = sanitize.CSVCell(c)
 		}
@@ -43,38 +53,31 @@ func renderCSV(w io.Writer, recs []record.Record) error {
 	return cw.Error()
 }
 
-func csvRow(r record.Record) []string {
+func csvRow(r record.Record, apply bool) []string {
 	var notice, affected, fixed string
 	if a := r.Advisory; a != nil {
 		notice, affected, fixed = a.Notice, strconv.FormatBool(a.Affected), a.Fixed
 	}
-	var proof, runID string
-	if r.Proof != nil {
-		proof = r.Proof.Fingerprint
+	row := []string{
+		r.Name, r.Host, strconv.Itoa(r.Port), r.Platform, r.Version, r.Model, r.Hostname, r.Serial,
+		optBool(r.CAPresent), optBool(r.QuoVadisPresent), string(r.Verdict), string(r.Method), optBool(r.Persistent),
+		notice, affected, fixed, r.Reason, r.Error,
+	}
+	if !apply {
+		return row
+	}
+	var subject, serial, proof, runID string
+	if p := r.Proof; p != nil {
+		subject, serial, proof = p.Subject, p.Serial, p.Fingerprint
 	}
 	if r.Run != nil {
 		runID = r.Run.ID
 	}
-	attempts := ""
-	if r.Attempts > 0 {
-		attempts = strconv.Itoa(r.Attempts)
-	}
-	return []string{
-		r.Name, r.Host, strconv.Itoa(r.Port), r.Platform, r.Version, r.Model, r.Hostname,
-		optBool(r.CAPresent), string(r.Verdict), string(r.Method), optBool(r.Persistent),
-		notice, affected, fixed,
-		r.Error, string(r.Outcome), optTime(r.Started), optTime(r.Finished), attempts, r.Transcript,
-		r.Serial, optBool(r.QuoVadisPresent), r.Reason, string(r.Stage), r.Fallback, proof, runID,
-		string(r.FallbackMethod), r.FollowUp, optTrue(r.NonPersistentAllowed), optTrue(r.NotSelected),
-	}
-}
-
-// optTrue is an optional true: "true", or empty.
-func optTrue(b bool) string {
-	if b {
-		return "true"
-	}
-	return ""
+	return append(row,
+		string(r.Outcome), string(r.Stage), r.Fallback, FollowUp(r), attempts(r), optTime(r.Started), optTime(r.Finished),
+		subject, serial, proof, r.Transcript, runID,
+		string(r.FallbackMethod), optTrue(r.NonPersistentAllowed), optTrue(r.NotSelected),
+	)
 }
 
 func optBool(b *bool) string {
@@ -89,4 +92,12 @@ func optTime(t *time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339Nano)
+}
+
+// optTrue is an optional true: "true", or empty.
+func optTrue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }

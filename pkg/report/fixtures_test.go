@@ -55,7 +55,11 @@ func applyRecords() []record.Record {
 		{Name: "esa-1", Host: "10.0.3.1", Port: 22, Platform: "esa", Version: "14.0.0", Verdict: record.UpgradeRequired,
 			Advisory: &record.Advisory{Notice: "FN72402", Affected: true, Fixed: "14.2.1"}, Outcome: record.Skipped, Stage: "detect",
 			Reason: "no fix by CLI: upgrade to 14.2.1", Started: at(0), Finished: at(3 * time.Second), Attempts: 1, Run: run},
-		{Name: "lab-sw-9", Host: "10.9.9.9", Port: 22, Verdict: record.Unreachable, Outcome: record.Failed, Stage: "connect",
+		{Name: "xr-edge-02", Host: "10.0.5.2", Port: 22, Platform: "iosxr", Version: "6.5.3", Model: "ASR-9010", Hostname: "edge-02",
+			CAPresent: record.Bool(true), Verdict: record.Remediate, Method: record.MethodTerminal, Persistent: record.Bool(false),
+			Fallback: "url failed (% Failed to download); used terminal", Outcome: record.Remediated, Stage: "done", Proof: proof,
+			Started: at(0), Finished: at(40 * time.Second), Attempts: 1, Transcript: "transcripts/xr-edge-02.log", Run: run},
+		{Name: "lab-sw-9", Host: "10.9.9.9", Port: 22, Platform: "auto", Verdict: record.Unreachable, Outcome: record.Failed, Stage: "connect",
 			Error: "dial tcp 10.9.9.9:22: i/o timeout", Started: at(0), Finished: at(2 * time.Minute), Attempts: 3, Run: run},
 	}
 }

@@ -1,6 +1,9 @@
 // Package report is the one output layer of trustfix: plan, apply and
-// report all print a []record.Record through Render, as a table, one JSON
-// document or CSV, so the three commands cannot drift apart.
+// report all print a []record.Record through Render, as a table (one that
+// fits the terminal, or every column with -o wide), one JSON document or
+// CSV, so the three commands cannot drift apart. RenderChange writes the
+// change record of a run (markdown or HTML) and RenderDiff what apply
+// would send to each device.
 package report
 
 import (
@@ -15,13 +18,21 @@ import (
 
 // Output formats, as given to -o.
 const (
-	Table = "table"
-	JSON  = "json"
-	CSV   = "csv"
+	Table    = "table"
+	Wide     = "wide"
+	JSON     = "json"
+	CSV      = "csv"
+	Markdown = "markdown"
+	HTML     = "html"
 )
 
-// Formats lists the valid formats in the order help text shows them.
-var Formats = []string{Table, JSON, CSV}
+// Schema versions the JSON documents and the CSV columns (docs/json.md):
+// a field is only ever added within a version; a renamed or removed field
+// or column gets a new one.
+const Schema = "trustfix/v1"
+
+// Formats lists the formats Render writes, in the order help text shows them.
+var Formats = []string{Table, Wide, JSON, CSV}
 
 // ErrFormat matches (with errors.Is) the error for an unknown format.
 var ErrFormat = errors.New("unknown output format")
@@ -39,12 +50,22 @@ func CheckFormat(format string) error {
 
 // Options shape the output.
 type Options struct {
-	// Apply adds the table's OUTCOME and ATTEMPTS columns. JSON and CSV
-	// always carry every field, so their shape never depends on the command.
+	// Apply: the records are apply results (apply, fix, report): the
+	// table shows OUTCOME instead of VERDICT, CSV adds the apply columns.
+	// JSON always carries every field.
 	Apply bool
 	// Summary appends the summary block to a table. JSON always has its
 	// "summary"; CSV never does (it would not be CSV any more).
 	Summary bool
+	// Width is the terminal's width: a table's reason column takes what
+	// the other columns leave and is cut to it. 0 (not a terminal: a pipe,
+	// a file) cuts nothing.
+	Width int
+	// Color paints verdicts and outcomes (a terminal, unless NO_COLOR or
+	// --color never).
+	Color bool
+
+	wide bool
 }
 
 // Render writes recs to w in format, in the order given. Every string of
@@ -57,12 +78,13 @@ func Render(w io.Writer, format string, recs []record.Record, opts Options) erro
 	recs = escapeRecords(recs)
 	var err error
 	switch format {
-	case Table:
+	case Table, Wide:
+		opts.wide = format == Wide
 		err = renderTable(w, recs, opts)
 	case JSON:
 		err = renderJSON(w, recs)
 	case CSV:
-		err = renderCSV(w, recs)
+		err = renderCSV(w, recs, opts.Apply)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
@@ -70,8 +92,9 @@ func Render(w io.Writer, format string, recs []record.Record, opts Options) erro
 	return nil
 }
 
-// document is the `-o json` shape from the SPEC.
+// document is the `-o json` shape (docs/json.md).
 type document struct {
+	Schema  string          `json:"schema"`
 	Devices []record.Record `json:"devices"`
 	Summary Summary         `json:"summary"`
 }
@@ -84,5 +107,5 @@ func renderJSON(w io.Writer, recs []record.Record) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(document{Devices: recs, Summary: Summarise(recs)})
+	return enc.Encode(document{Schema: Schema, Devices: recs, Summary: Summarise(recs)})
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,24 +15,24 @@ import (
 func TestSummariseMixed(t *testing.T) {
 	recs := append(planRecords(), applyRecords()...)
 	s := Summarise(recs)
-	if s.Total != 14 {
+	if s.Total != 15 {
 		t.Errorf("Total = %d", s.Total)
 	}
 	wantV := map[record.Verdict]int{
-		record.Compliant: 2, record.Remediate: 5, record.UpgradeRequired: 2, record.Unsupported: 1,
+		record.Compliant: 2, record.Remediate: 6, record.UpgradeRequired: 2, record.Unsupported: 1,
 		record.Unreachable: 2, record.AuthFailed: 1, record.Error: 1,
 	}
 	if !reflect.DeepEqual(s.ByVerdict, wantV) {
 		t.Errorf("ByVerdict = %v, want %v", s.ByVerdict, wantV)
 	}
-	wantO := map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1, record.Failed: 2, record.Skipped: 1, record.InProgress: 0}
+	wantO := map[record.Outcome]int{record.Remediated: 2, record.AlreadyCompliant: 1, record.Failed: 2, record.Skipped: 1, record.InProgress: 0}
 	if !reflect.DeepEqual(s.ByOutcome, wantO) {
 		t.Errorf("ByOutcome = %v, want %v", s.ByOutcome, wantO)
 	}
 	wantP := map[string]PlatformCounts{
 		"iosxe": {Total: 5, ByVerdict: map[record.Verdict]int{record.Remediate: 2, record.Compliant: 2, record.AuthFailed: 1},
 			ByOutcome: map[record.Outcome]int{record.Remediated: 1, record.AlreadyCompliant: 1}},
-		"iosxr":   {Total: 2, ByVerdict: map[record.Verdict]int{record.Remediate: 2}, ByOutcome: map[record.Outcome]int{record.Failed: 1}},
+		"iosxr":   {Total: 3, ByVerdict: map[record.Verdict]int{record.Remediate: 3}, ByOutcome: map[record.Outcome]int{record.Failed: 1, record.Remediated: 1}},
 		"asa":     {Total: 1, ByVerdict: map[record.Verdict]int{record.Error: 1}},
 		"fxos":    {Total: 1, ByVerdict: map[record.Verdict]int{record.Remediate: 1}},
 		"esa":     {Total: 2, ByVerdict: map[record.Verdict]int{record.UpgradeRequired: 2}, ByOutcome: map[record.Outcome]int{record.Skipped: 1}},
@@ -71,24 +71,47 @@ func TestSummaryJSONShape(t *testing.T) {
 
 func TestRenderSummaryFailedList(t *testing.T) {
 	var recs []record.Record
-	for i := range maxFailed + 5 {
-		recs = append(recs, record.Record{Name: fmt.Sprintf("d%02d", i), Platform: "asa", Verdict: record.Unreachable})
+	for i := range maxListed + 5 {
+		recs = append(recs, record.Record{Name: fmt.Sprintf("d%02d", i), Platform: "asa", Verdict: record.Unreachable, Error: fmt.Sprintf("reason %02d", i)})
 	}
 	var buf bytes.Buffer
-	if err := RenderSummary(&buf, Summarise(recs)); err != nil {
+	if err := renderSummary(&buf, recs, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "d19, … and 5 more\n") || strings.Contains(buf.String(), "d20") {
-		t.Errorf("failed list not bounded:\n%s", buf.String())
+	out := buf.String()
+	if !strings.Contains(out, "d19  unreachable  reason 19\n") || !strings.Contains(out, "… and 5 more") || strings.Contains(out, "d20") {
+		t.Errorf("failed list not bounded, or without reasons:\n%s", out)
 	}
-	if strings.Contains(buf.String(), "Outcomes:") {
-		t.Errorf("plan summary shows outcomes:\n%s", buf.String())
+	if strings.Contains(out, "Outcomes:") {
+		t.Errorf("plan summary shows outcomes:\n%s", out)
+	}
+}
+
+// Follow-ups are listed apart from failures, with what makes them lasting.
+func TestRenderSummaryFollowUp(t *testing.T) {
+	var buf bytes.Buffer
+	if err := renderSummary(&buf, applyRecords(), Options{Apply: true}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	fail, follow := strings.Index(out, "\nFailed:\n"), strings.Index(out, "\nFollow-up (fixed until the next reload):\n")
+	if fail < 0 || follow < fail {
+		t.Fatalf("no separate failed and follow-up lists:\n%s", out)
+	}
+	if f := out[follow:]; !strings.Contains(f, "xr-edge-02  terminal  terminal does not survive a reload") || strings.Contains(f, "ncs-core-1") {
+		t.Errorf("follow-up list:\n%s", f)
+	}
+	if strings.Contains(out[fail:follow], "xr-edge-02") {
+		t.Errorf("a follow-up is listed as failed:\n%s", out)
+	}
+	if s := Summarise(applyRecords()); !slices.Equal(s.FollowUp, []string{"xr-edge-02"}) || slices.Contains(s.Failed, "xr-edge-02") {
+		t.Errorf("summary follow_up %q failed %q", s.FollowUp, s.Failed)
 	}
 }
 
 // TestSummaryFollowUp: a device fixed only until its next reload is listed
 // apart from the failures, accepted or not; a device a resumed run did not
-// select is neither.
+// select is neither. The record's own follow_up text is what the table shows.
 func TestSummaryFollowUp(t *testing.T) {
 	no := record.Bool(false)
 	recs := []record.Record{
@@ -104,12 +127,12 @@ func TestSummaryFollowUp(t *testing.T) {
 		t.Errorf("follow-up %q failed %q not selected %q", s.FollowUp, s.Failed, s.NotSelected)
 	}
 	var buf bytes.Buffer
-	if err := Render(&buf, Table, recs[:1], Options{Apply: true, Summary: true}); err != nil {
+	if err := Render(&buf, Table, recs[:1], Options{Apply: true, Summary: true, Width: 200}); err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`(?m)^Follow-up: +xr-edge-02 \(lost on reload`).MatchString(buf.String()) ||
-		!regexp.MustCompile(`(?m)^Failed: +none$`).MatchString(buf.String()) {
-		t.Errorf("table summary:\n%s", buf.String())
+	out := buf.String()
+	if !strings.Contains(out, "Follow-up (fixed until the next reload):") || !strings.Contains(out, "stage a bundle") || strings.Contains(out, "\nFailed:\n") {
+		t.Errorf("table summary:\n%s", out)
 	}
 }
 
@@ -117,7 +140,7 @@ func TestSummaryFollowUp(t *testing.T) {
 func TestMethodShowsTheFallback(t *testing.T) {
 	var buf bytes.Buffer
 	r := record.Record{Name: "xr", Verdict: record.Remediate, Method: record.MethodURL, FallbackMethod: record.MethodTerminal, Persistent: record.Bool(false)}
-	if err := Render(&buf, Table, []record.Record{r}, Options{}); err != nil {
+	if err := Render(&buf, Table, []record.Record{r}, Options{Width: 200}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(buf.String(), "url→terminal") {

@@ -4,56 +4,48 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"slices"
 	"strconv"
-	"strings"
-	"text/tabwriter"
+	"time"
 
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/sanitize"
 )
 
-const (
-	// maxText bounds the ERROR/REASON cell so one long device error does
-	// not push every row off the screen; JSON and CSV keep the full text.
-	maxText = 72
-	// maxFailed bounds the summary's list of failed devices.
-	maxFailed = 20
-)
-
-func newTabWriter(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-}
-
-// renderTable writes aligned columns, then (opts.Summary) a blank line and
-// the summary block.
+// renderTable writes the columns an operator decides on: name, platform,
+// version, CA, verdict (plan) or outcome (apply), method, and the reason,
+// which takes the rest of the width. -o wide (opts.wide) shows every
+// column. Then (opts.Summary) a blank line and the summary.
 func renderTable(w io.Writer, recs []record.Record, opts Options) error {
-	tw := newTabWriter(w)
-	head := []string{"NAME", "HOST", "PLATFORM", "VERSION", "MODEL", "CA", "VERDICT", "METHOD", "PERSISTENT", "ADVISORY"}
+	g := &grid{flex: !opts.wide}
+	state := "VERDICT"
 	if opts.Apply {
-		head = append(head, "OUTCOME", "ATTEMPTS")
+		state = "OUTCOME"
 	}
-	head = append(head, "ERROR/REASON")
-	row(tw, head)
-	for _, r := range recs {
-		cells := []string{
-			r.Name, hostPort(r), r.Platform, r.Version, r.Model, caCell(r.CAPresent),
-			string(r.Verdict), methodCell(r), yesNo(r.Persistent), advisoryCell(r.Advisory),
-		}
+	if opts.wide {
+		g.head = []string{"NAME", "HOST", "PLATFORM", "VERSION", "MODEL", "HOSTNAME", "SERIAL", "CA", "QUOVADIS", "VERDICT", "METHOD", "PERSISTENT", "ADVISORY"}
 		if opts.Apply {
-			attempts := ""
-			if r.Attempts > 0 {
-				attempts = strconv.Itoa(r.Attempts)
-			}
-			cells = append(cells, string(r.Outcome), attempts)
+			g.head = append(g.head, "OUTCOME", "STAGE", "ATTEMPTS", "DURATION", "TRANSCRIPT")
 		}
-		text := r.Error
-		if text == "" {
-			text = r.Reason
-		}
-		row(tw, append(cells, truncate(clean(text), maxText)))
+		g.head = append(g.head, "REASON")
+	} else {
+		g.head = []string{"NAME", "PLATFORM", "VERSION", "CA", state, "METHOD", "REASON"}
 	}
-	if err := tw.Flush(); err != nil {
+	for _, r := range recs {
+		if opts.wide {
+			cells := []cell{txt(r.Name), txt(hostPort(r)), txt(platformOf(r)), txt(r.Version), txt(r.Model), txt(r.Hostname), txt(r.Serial),
+				txt(caCell(r.CAPresent)), txt(yesNo(r.QuoVadisPresent)), verdictCell(r), txt(methodCell(r)), txt(yesNo(r.Persistent)), txt(advisoryCell(r.Advisory))}
+			if opts.Apply {
+				cells = append(cells, outcomeCell(r), txt(string(r.Stage)), txt(attempts(r)), txt(duration(r)), txt(r.Transcript))
+			}
+			g.add(append(cells, reasonCell(r))...)
+			continue
+		}
+		st := verdictCell(r)
+		if opts.Apply {
+			st = outcomeCell(r)
+		}
+		g.add(txt(r.Name), txt(platformOf(r)), txt(r.Version), txt(caCell(r.CAPresent)), st, txt(methodCell(r)), reasonCell(r))
+	}
+	if err := g.write(w, opts.Width, opts.Color); err != nil {
 		return err
 	}
 	if !opts.Summary {
@@ -62,135 +54,63 @@ func renderTable(w io.Writer, recs []record.Record, opts Options) error {
 	if _, err := fmt.Fprintln(w); err != nil {
 		return err
 	}
-	return RenderSummary(w, Summarise(recs))
+	return renderSummary(w, recs, opts)
 }
 
-// RenderSummary writes s as the text block that ends a table and the
-// final summary of an apply: totals by verdict, by outcome (when there
-// are outcomes), the failed devices, and a per-platform breakdown.
-func RenderSummary(w io.Writer, s Summary) error {
-	tw := newTabWriter(w)
-	row(tw, []string{"Devices:", strconv.Itoa(s.Total)})
-	row(tw, []string{"Verdicts:", counts(s.ByVerdict, record.Verdicts)})
-	if len(s.ByOutcome) > 0 {
-		row(tw, []string{"Outcomes:", counts(s.ByOutcome, record.Outcomes)})
-	}
-	row(tw, []string{"Failed:", failedList(s.Failed)})
-	row(tw, []string{"Follow-up:", followUpList(s.FollowUp)})
-	if len(s.NotSelected) > 0 {
-		row(tw, []string{"Not selected:", failedList(s.NotSelected)})
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(s.ByPlatform) == 0 {
-		return nil
-	}
-	if _, err := fmt.Fprintln(w); err != nil {
-		return err
-	}
-
-	// Only the columns that have a device anywhere: the matrix stays narrow.
-	verdicts := present(s.ByVerdict, record.Verdicts)
-	outcomes := present(s.ByOutcome, record.Outcomes)
-	head := []string{"PLATFORM", "DEVICES"}
-	for _, v := range verdicts {
-		head = append(head, strings.ToUpper(string(v)))
-	}
-	for _, o := range outcomes {
-		head = append(head, strings.ToUpper(string(o)))
-	}
-	tw = newTabWriter(w)
-	row(tw, head)
-	platforms := make([]string, 0, len(s.ByPlatform))
-	for p := range s.ByPlatform {
-		platforms = append(platforms, p)
-	}
-	slices.Sort(platforms)
-	for _, p := range platforms {
-		pc := s.ByPlatform[p]
-		cells := []string{p, strconv.Itoa(pc.Total)}
-		for _, v := range verdicts {
-			cells = append(cells, strconv.Itoa(pc.ByVerdict[v]))
-		}
-		for _, o := range outcomes {
-			cells = append(cells, strconv.Itoa(pc.ByOutcome[o]))
-		}
-		row(tw, cells)
-	}
-	return tw.Flush()
+func verdictCell(r record.Record) cell {
+	v := verdictOf(r)
+	return cell{text: string(v), style: verdictStyle(v)}
 }
 
-// row writes one tab-separated line; cells are cleaned first because a tab
-// or newline from a device would break the columns, and an escape sequence
-// from a hostile device must not reach the operator's terminal.
-func row(tw io.Writer, cells []string) {
-	for i, c := range cells {
-		c = clean(c)
-		if c == "" {
-			c = "-"
-		}
-		cells[i] = c
+// outcomeCell: a remediation lost on reload reads "remediated (follow-up)".
+func outcomeCell(r record.Record) cell {
+	text := string(r.Outcome)
+	if r.NeedsFollowUp() {
+		text += " (follow-up)"
 	}
-	fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	return cell{text: text, style: outcomeStyle(r)}
 }
 
-// counts lists the non-zero counts as "compliant 3, remediate 5", in
-// report order, then any key the order does not know.
-func counts[K ~string](m map[K]int, order []K) string {
-	var parts []string
-	for _, k := range present(m, order) {
-		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
+// reasonCell is the one line that explains the row: the error of a failed
+// device, what a follow-up needs, how a fallback went, else the reason.
+func reasonCell(r record.Record) cell {
+	return cell{text: reasonOf(r)}
 }
 
-// present returns the keys of m with a non-zero count: those in order
-// first, in that order, then the rest sorted.
-func present[K ~string](m map[K]int, order []K) []K {
-	var keys, extra []K
-	for _, k := range order {
-		if m[k] > 0 {
-			keys = append(keys, k)
-		}
+func reasonOf(r record.Record) string {
+	switch {
+	case r.Error != "":
+		return r.Error
+	case r.NeedsFollowUp():
+		return FollowUp(r)
+	case r.Fallback != "":
+		return r.Fallback
 	}
-	for k, n := range m {
-		if n > 0 && !slices.Contains(order, k) {
-			extra = append(extra, k)
-		}
-	}
-	slices.Sort(extra)
-	return append(keys, extra...)
+	return r.Reason
 }
 
-func failedList(names []string) string {
-	if len(names) == 0 {
-		return "none"
+// platformOf names a platform never detected (unreachable with platform
+// auto) "unknown", as the summary counts it.
+func platformOf(r record.Record) string {
+	if r.Platform == "" || r.Platform == "auto" {
+		return unknown
 	}
-	if len(names) <= maxFailed {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s, … and %d more", strings.Join(names[:maxFailed], ", "), len(names)-maxFailed)
+	return r.Platform
 }
 
-// followUpList names the devices fixed only until their next reload.
-func followUpList(names []string) string {
-	if len(names) == 0 {
-		return "none"
+func attempts(r record.Record) string {
+	if r.Attempts == 0 {
+		return ""
 	}
-	return failedList(names) + " (lost on reload: see follow_up in -o json)"
+	return strconv.Itoa(r.Attempts)
 }
 
-// methodCell is the method, with the one a plan may fall back to:
-// "url→terminal".
-func methodCell(r record.Record) string {
-	if r.FallbackMethod != "" && r.Method != "" {
-		return string(r.Method) + "→" + string(r.FallbackMethod)
+// duration is the time the record's attempt took, to the second.
+func duration(r record.Record) string {
+	if r.Started == nil || r.Finished == nil {
+		return ""
 	}
-	return string(r.Method)
+	return r.Finished.Sub(*r.Started).Round(time.Second).String()
 }
 
 // hostPort shows the port only when it is not SSH's default.
@@ -232,15 +152,11 @@ func advisoryCell(a *record.Advisory) string {
 	return s
 }
 
-// clean makes s one line of printable text: white space (newlines, tabs)
-// becomes single spaces, escape sequences and other controls are removed,
-// format characters (bidi overrides) become U+FFFD.
-func clean(s string) string { return sanitize.Line(s) }
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// methodCell is the method, with the one a plan may fall back to:
+// "url→terminal".
+func methodCell(r record.Record) string {
+	if r.FallbackMethod != "" && r.Method != "" {
+		return string(r.Method) + "→" + string(r.FallbackMethod)
 	}
-	return string(r[:n-1]) + "…"
+	return string(r.Method)
 }
