@@ -300,6 +300,12 @@ func resumeCommand(opts ApplyOptions) string {
 	if opts.MaxFailures > 0 {
 		args = append(args, "--max-failures", fmt.Sprint(opts.MaxFailures))
 	}
+	if opts.MaxAuthFailures != DefaultMaxAuthFailures {
+		args = append(args, "--max-auth-failures", fmt.Sprint(opts.MaxAuthFailures))
+	}
+	if opts.AllowNonPersistent {
+		args = append(args, "--allow-non-persistent")
+	}
 	for i, a := range args[2:] {
 		args[i+2] = shellQuote(a)
 	}
