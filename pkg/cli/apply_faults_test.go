@@ -332,8 +332,8 @@ func TestApplySlowDeviceWithinDeadline(t *testing.T) {
 	t.Parallel()
 	l := devsimtest.Start(t, devsimtest.Default(t, []string{"xr-edge-02"}), devsimtest.Options{})
 	res, j := apply(t, l, "run.jsonl")
-	if res.Code != cli.ExitDevices || !regexp.MustCompile(`(?m)^Follow-up: +xr-edge-02 `).MatchString(res.Stdout) ||
-		!regexp.MustCompile(`(?m)^Failed: +none$`).MatchString(res.Stdout) {
+	if res.Code != cli.ExitDevices || !regexp.MustCompile(`(?m)^  xr-edge-02 +terminal +lost at the next reload`).MatchString(res.Stdout) ||
+		!regexp.MustCompile(`(?m)^Failed: +none$`).MatchString(res.Stdout) || !strings.Contains(res.Stdout, "\nFollow-up (fixed until the next reload):\n") {
 		t.Fatalf("exit %d, want 2 with xr-edge-02 a follow-up, not a failure\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
 	rec := last(t, readJournal(t, j), "xr-edge-02")

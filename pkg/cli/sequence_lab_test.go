@@ -47,8 +47,8 @@ func TestSequenceIsWhatTheLabReceives(t *testing.T) {
 			}
 			prefs := remediate.Prefs(dev)
 			planned := record.Method(tc.method)
-			if strings.Contains(tc.method, "→") {
-				planned = record.MethodURL
+			if strings.Contains(tc.method, "→") || tc.method == "auto" {
+				planned = record.MethodURL // IOS XR auto without a bundle file: url, falling back to terminal
 			}
 			seq, err := spec.Describe(planned, cert.Default(), prefs)
 			if err != nil {
