@@ -16,6 +16,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/fleet"
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/journal"
+	"github.com/trustfix/trustfix/pkg/plan"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/report"
 	"github.com/trustfix/trustfix/pkg/shard"
@@ -38,7 +39,7 @@ type ApplyOptions struct {
 func newApplyCmd(env *Env) *cobra.Command {
 	opts := ApplyOptions{}
 	cmd := &cobra.Command{
-		Use:   "apply -i INVENTORY --journal FILE [--resume] [--yes|-y] [-c N] [--max-failures N] [--canary N] [-o table|wide|json|csv]",
+		Use:   "apply -i INVENTORY --journal FILE [--resume] [--yes|-y] [-c N] [--max-failures N] [--max-auth-failures N] [--canary N] [--allow-non-persistent] [-o table|wide|json|csv]",
 		Short: "Install the CA on every device that needs it, verify, save, record",
 		Long: `apply re-detects every device, runs its platform's import sequence where the
 plan says remediate, proves the result by listing the trust store again, saves
@@ -51,24 +52,49 @@ when stdin is not a terminal. The journal starts with a run line (who, when,
 which inventory, CA and devices) and ends with one: trustfix report turns it
 into a change record (-o markdown or -o html).
 
+Success is what the device's trust store lists afterwards, never a message:
+questions whose safe answer is known (save confirmations) are answered, any
+other question is cancelled at once and fails that device, left as found.
+
+A fix lost on the next reload (IOS XR's terminal method, the fallback when a
+device cannot fetch the bundle) is not a plain success: the record has
+persistent: false and a follow_up saying what makes it last, the summary
+lists it apart from failures, and the exit code is 2 unless
+--allow-non-persistent (or allow_non_persistent: true in the inventory).
+
 Unattended: --canary N runs the first N devices alone and stops if any fails;
---max-failures N stops launching once N devices failed; the first Ctrl-C lets
-devices in flight finish, a second one backs them out. --resume continues a
-journal: devices already remediated or compliant are skipped. After a stop
-apply prints the exact command that resumes the run.
+--max-failures N stops launching once N devices failed; --max-auth-failures N
+(default 3) is the credential circuit breaker: once N devices refused one
+credential (the user and where its password comes from), no more devices
+using it start, the others go on, and the run ends with exit 3 naming what
+to check. The first Ctrl-C lets devices in flight finish, a second one backs
+them out. After a stop apply prints the exact command that resumes the run.
+
+--resume continues a journal: devices already remediated or compliant are
+skipped. A journal belongs to its CA and each device's name, host and port,
+not to the inventory file: after an edit, the devices still to do run with
+their new fields, a device whose host or port changed runs again (its record
+says so), a new device runs, and one no longer selected stays in the output
+as not selected.
 
 Beyond one machine: --shard K/N runs shard K (from 0) of N of the selected
 devices, split by a stable hash of the device name (--shard-by group: of
 its first group); index/N takes K from $JOB_COMPLETION_INDEX (a Kubernetes
 Indexed Job). The shards share one run id (--run-id, or derived from the
 devices, the CA and N), each writes its own journal and resumes it alone,
-and trustfix report merges their journals into the night's record.`,
+and trustfix report merges their journals into the night's record.
+
+Exit codes: 0 every device fine; 1 bad input (nothing touched); 2 devices
+failed or need a follow-up; 3 stopped early (signal, --max-failures,
+--canary, --max-auth-failures).`,
 		Example: `  # interactive: see the plan, confirm, apply
   trustfix apply -i inventory.yaml --journal tonight.jsonl
   # overnight
   trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --canary 5 --max-failures 10
-  # after a crash or a stop
+  # after a crash or a stop (the inventory may have been edited)
   trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --resume
+  # accept IOS XR terminal fixes that a reload loses (still listed as follow-ups)
+  trustfix apply -i inventory.yaml --journal tonight.jsonl --yes --allow-non-persistent
   # one of four shards (each its own journal; trustfix report merges them)
   trustfix apply -i inventory.yaml --shard 2/4 --journal tonight-2.jsonl --yes --resume
   # in a pod of a Kubernetes Indexed Job (K from JOB_COMPLETION_INDEX)
@@ -138,9 +164,16 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		say(zapcore.WarnLevel, fmt.Sprintf("warning: %s: %s", opts.Journal, p), zap.String("journal", opts.Journal), zap.Int("line", p.Line), zap.String("problem", p.Reason))
 	}
 	if rs.resumed {
-		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped)",
-			len(devs)-len(rs.Todo), len(rs.Todo), len(rs.Interrupted)),
-			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.Todo)), zap.Int("todo", len(rs.Todo)), zap.Int("interrupted", len(rs.Interrupted)))
+		say(zapcore.InfoLevel, fmt.Sprintf("resume: %d devices already done, %d to go (%d were being changed when the run stopped; %d not selected now)",
+			len(devs)-len(rs.Todo), len(rs.Todo), len(rs.Interrupted), len(rs.NotSelected)),
+			zap.String("event", "resume"), zap.Int("done", len(devs)-len(rs.Todo)), zap.Int("todo", len(rs.Todo)),
+			zap.Int("interrupted", len(rs.Interrupted)), zap.Int("not_selected", len(rs.NotSelected)))
+		for _, d := range rs.Todo {
+			if m := rs.Moved[d.Name]; m != "" {
+				say(zapcore.WarnLevel, fmt.Sprintf("resume: %s: %s since the journal: it runs again", d.Name, m),
+					zap.String("event", "resume-moved"), zap.String("device", d.Name), zap.String("change", m))
+			}
+		}
 	}
 	transcripts := opts.Transcripts
 	if transcripts == "" {
@@ -155,6 +188,7 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 			return err
 		}
 	}
+	b := opts.breaker()
 	command := "apply"
 	if rs.resumed {
 		command = "apply --resume"
@@ -165,15 +199,24 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 		return err
 	}
 	runner := newRunner(env, ca, run)
-	runner.Apply, runner.TranscriptDir = true, transcripts
+	runner.Apply, runner.TranscriptDir, runner.AllowNonPersistent = true, transcripts, opts.AllowNonPersistent
 	runner.BeforeChange, runner.Interrupted = j.Append, func(name string) bool { return rs.Interrupted[name] }
+	runner.Note = func(name string) string {
+		if m := rs.Moved[name]; m != "" {
+			return m + " since the journal: run again"
+		}
+		return ""
+	}
+	if b != nil {
+		runner.OnLogin = b.LoggedIn
+	}
 	prog := newProgress(env, "apply", len(rs.Todo), opts.Concurrency)
 	// The second signal cancels env.Hard: say so at once, the devices in
 	// flight take a moment to back out.
 	defer context.AfterFunc(env.Hard, prog.aborting)()
 	sum := fleet.Run(ctx, env.Hard, rs.Todo, runner.Device, fleet.Options{
 		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
-		Canary: opts.Canary, MaxFailures: opts.MaxFailures,
+		Canary: opts.Canary, MaxFailures: opts.MaxFailures, Breaker: b,
 		OnStart: prog.start, OnAttempt: j.Append, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
@@ -189,14 +232,14 @@ func runApply(ctx context.Context, env *Env, opts ApplyOptions) error {
 	if rs.resumed {
 		// The final word covers the whole journal, as `trustfix report`
 		// does: what this run did, and what earlier runs left.
-		recs = resumed(devs, sum.Records, rs.Last)
+		recs = resumed(devs, sum.Records, rs.Last, rs.NotSelected)
 	}
 	if err := report.Render(env.Out, opts.Output.String(), recs, env.tableOptions(true)); err != nil {
 		return err
 	}
 	say(zapcore.InfoLevel, fmt.Sprintf("journal: %s (run %s); transcripts: %s; change record: trustfix report %s -o markdown", opts.Journal, run.ID, filepath.Join(transcripts, run.ID), shellQuote(opts.Journal)),
 		zap.String("event", "end"), zap.String("journal", opts.Journal), zap.String("run", run.ID), zap.String("transcripts", filepath.Join(transcripts, run.ID)))
-	return endOfRun(sum, say, resume)
+	return endOfRun(sum, devs, recs, say, resume)
 }
 
 // runStart is the journal's run-start line: who runs what, when, against
@@ -256,6 +299,12 @@ func resumeCommand(opts ApplyOptions) string {
 	}
 	if opts.MaxFailures > 0 {
 		args = append(args, "--max-failures", fmt.Sprint(opts.MaxFailures))
+	}
+	if opts.MaxAuthFailures != DefaultMaxAuthFailures {
+		args = append(args, "--max-auth-failures", fmt.Sprint(opts.MaxAuthFailures))
+	}
+	if opts.AllowNonPersistent {
+		args = append(args, "--allow-non-persistent")
 	}
 	for i, a := range args[2:] {
 		args[i+2] = shellQuote(a)
@@ -319,8 +368,9 @@ func resumeFilter(opts ApplyOptions, devs []inventory.Device, run *record.RunInf
 
 // resumed is the final output of a resumed run: for every selected device
 // in inventory order, its record from this run, else its last one in the
-// journal (done earlier, or not reached by this run).
-func resumed(devs []inventory.Device, now []record.Record, last map[string]record.Record) []record.Record {
+// journal (done earlier, or not reached by this run); then the journal's
+// devices this run did not select, marked so (never counted).
+func resumed(devs []inventory.Device, now []record.Record, last map[string]record.Record, notSelected []string) []record.Record {
 	mine := make(map[string]record.Record, len(now))
 	for _, r := range now {
 		mine[r.Name] = r
@@ -333,6 +383,12 @@ func resumed(devs []inventory.Device, now []record.Record, last map[string]recor
 			out = append(out, r)
 		}
 	}
+	for _, n := range notSelected {
+		r := last[n]
+		r.NotSelected = true
+		r.Reason = plan.WithNotes(r.Reason, []string{"not selected in this run (no longer in the inventory, or left out by --limit)"})
+		out = append(out, r)
+	}
 	return out
 }
 
@@ -343,11 +399,16 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	if !env.InTerminal {
 		return false, inputErrf("stdin is not a terminal: refusing to change devices without --yes")
 	}
+	b := opts.breaker()
 	runner := newRunner(env, ca, nil)
+	runner.AllowNonPersistent = opts.AllowNonPersistent
 	// Quiet: apply logs the same devices' warnings when it runs them.
 	runner.Logger = zap.NewNop()
+	if b != nil {
+		runner.OnLogin = b.LoggedIn
+	}
 	prog := newProgress(env, "plan", len(devs), opts.Concurrency)
-	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
+	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits, Breaker: b,
 		OnStart: prog.start, OnDone: prog.done, OnStop: prog.stopping})
 	prog.finish()
 	recs := inOrder(devs, sum.Records)
@@ -355,8 +416,11 @@ func planAndConfirm(ctx context.Context, env *Env, opts ApplyOptions, inv *inven
 	if err := report.Render(env.Err, report.Table, recs, errOpts); err != nil {
 		return false, err
 	}
-	if sum.Stopped != "" {
-		return false, &errStopped{reason: sum.Stopped}
+	if err := endOfRun(sum, devs, recs, func(_ zapcore.Level, msg string, _ ...zap.Field) { fmt.Fprintln(env.Err, msg) }, ""); err != nil {
+		var st *errStopped
+		if errors.As(err, &st) {
+			return false, err // nothing is applied after a stop (a signal, a tripped credential)
+		}
 	}
 	items := planned(env, devs, recs, ca)
 	n := 0

@@ -3,11 +3,13 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
 	"github.com/trustfix/trustfix/pkg/record"
@@ -324,13 +326,15 @@ func TestApplyReconnectsAndSaves(t *testing.T) {
 
 // TestApplySlowDeviceWithinDeadline: xr-edge-02 writes every line 15ms
 // late and cannot reach the internet. With its default deadline it is
-// remediated (auto: url fails, terminal fallback, recorded non-persistent).
+// remediated (auto: url fails, terminal fallback, recorded non-persistent)
+// and is a follow-up: exit 2, its follow_up saying what makes it last.
 func TestApplySlowDeviceWithinDeadline(t *testing.T) {
 	t.Parallel()
 	l := devsimtest.Start(t, devsimtest.Default(t, []string{"xr-edge-02"}), devsimtest.Options{})
 	res, j := apply(t, l, "run.jsonl")
-	if res.Code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
+	if res.Code != cli.ExitDevices || !regexp.MustCompile(`(?m)^  xr-edge-02 +terminal +lost at the next reload`).MatchString(res.Stdout) ||
+		!regexp.MustCompile(`(?m)^Failed: +none$`).MatchString(res.Stdout) || !strings.Contains(res.Stdout, "\nFollow-up (fixed until the next reload):\n") {
+		t.Fatalf("exit %d, want 2 with xr-edge-02 a follow-up, not a failure\nstdout:\n%s\nstderr:\n%s", res.Code, res.Stdout, res.Stderr)
 	}
 	rec := last(t, readJournal(t, j), "xr-edge-02")
 	if rec.Outcome != record.Remediated || rec.Method != record.MethodTerminal {
@@ -338,6 +342,12 @@ func TestApplySlowDeviceWithinDeadline(t *testing.T) {
 	}
 	if rec.Persistent == nil || *rec.Persistent || !strings.Contains(rec.Fallback, "url failed") {
 		t.Errorf("persistent %v fallback %q: want false and the url failure named", ptr(rec.Persistent), rec.Fallback)
+	}
+	if !strings.Contains(rec.FollowUp, "bundle_file") || rec.NonPersistentAllowed {
+		t.Errorf("follow_up %q (allowed %v): want what makes it last, not accepted", rec.FollowUp, rec.NonPersistentAllowed)
+	}
+	if !strings.HasPrefix(rec.Reason, "paste the certificate at the terminal") || strings.Contains(rec.Reason, "trustpool import from") {
+		t.Errorf("reason %q does not name the method used (terminal) alone", rec.Reason)
 	}
 	st := l.Ended("xr-edge-02")
 	if !devsim.Has(st.TrustStore, identrustSHA1) {

@@ -54,7 +54,7 @@ func runPlanCaptures(env *Env, opts PlanOptions) error {
 	if err := report.Render(env.Out, opts.Output.String(), recs, env.tableOptions(false)); err != nil {
 		return err
 	}
-	if anyFailure(recs) {
+	if needsAttention(recs) {
 		return errDevicesFailed
 	}
 	return nil

@@ -25,11 +25,13 @@ const defaultConcurrency = 20
 
 // fleetFlags are shared by plan and apply.
 type fleetFlags struct {
-	Inventory   string
-	Limit       string
-	Output      *enum
-	Concurrency int
-	CAFile      string
+	Inventory          string
+	Limit              string
+	Output             *enum
+	Concurrency        int
+	CAFile             string
+	MaxAuthFailures    int
+	AllowNonPersistent bool
 	shardFlags
 }
 
@@ -40,7 +42,27 @@ func (f *fleetFlags) bind(cmd *cobra.Command, outputs ...string) {
 	fl.StringVarP(&f.Limit, "limit", "l", "", "only these devices: names, globs or groups, comma-separated; !X excludes")
 	fl.IntVarP(&f.Concurrency, "concurrency", "c", defaultConcurrency, "devices at once (AAA servers and vty lines are limited)")
 	fl.StringVar(&f.CAFile, "ca-file", "", "install this CA instead of the embedded IdenTrust Commercial Root CA 1 (PEM)")
+	fl.IntVar(&f.MaxAuthFailures, "max-auth-failures", DefaultMaxAuthFailures,
+		"credential circuit breaker: after N devices refuse one credential (user + password variable, prompt or inventory line), start no more devices that use it; exit 3 (0: off)")
+	allowNonPersistentFlag(cmd, &f.AllowNonPersistent)
 	f.bindShard(cmd)
+}
+
+// DefaultMaxAuthFailures is --max-auth-failures: below the lockout
+// threshold of common TACACS+/RADIUS policies.
+const DefaultMaxAuthFailures = 3
+
+func allowNonPersistentFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "allow-non-persistent", false,
+		"a fix lost on the next reload (IOS XR terminal) is still listed as a follow-up, but does not make the exit code 2 (as allow_non_persistent: true in the inventory)")
+}
+
+// breaker is the run's credential circuit breaker (nil when off).
+func (f fleetFlags) breaker() *fleet.Breaker {
+	if f.MaxAuthFailures <= 0 {
+		return nil
+	}
+	return fleet.NewBreaker(f.MaxAuthFailures, inventory.Device.Credential)
 }
 
 // loadFleet reads and validates the inventory, the limit, the shard and
@@ -51,6 +73,9 @@ func loadFleet(env *Env, f fleetFlags) (*inventory.Inventory, []inventory.Device
 	}
 	if f.Concurrency < 1 {
 		return nil, nil, nil, inputErrf("--concurrency: must be at least 1")
+	}
+	if f.MaxAuthFailures < 0 {
+		return nil, nil, nil, inputErrf("--max-auth-failures: must be >= 0 (0: off)")
 	}
 	inv, _, err := formats.Load(f.Inventory, env.In, env.Registry, env.LookupEnv)
 	if err != nil {
@@ -119,10 +144,13 @@ func newRunner(env *Env, ca *cert.CA, run *record.RunInfo) *remediate.Runner {
 	return &remediate.Runner{Registry: env.Registry, CA: ca, Run: run, Logger: env.Logger, Now: env.Now, Hard: env.Hard}
 }
 
-// endOfRun maps how a run ended to its exit code, once the output is
-// written: a stop (exit 3) is said on stderr through say, with the command
-// that resumes the run when there is one; a device that failed is exit 2.
-func endOfRun(sum fleet.Summary, say func(level zapcore.Level, msg string, fields ...zap.Field), resume string) error {
+// endOfRun maps how a run ended to its exit code, once the output (recs)
+// is written: a stop (exit 3: a signal, max-failures, the canary, the
+// credential circuit breaker) is said on stderr through say, with the
+// command that resumes the run when there is one; a device that failed,
+// or whose fix is lost on reload without --allow-non-persistent, is exit 2.
+func endOfRun(sum fleet.Summary, devs []inventory.Device, recs []record.Record, say func(level zapcore.Level, msg string, fields ...zap.Field), resume string) error {
+	var stop error
 	if sum.Stopped != "" {
 		msg := fmt.Sprintf("trustfix: stopped early (%s): %d devices not started", sum.Stopped, len(sum.NotStarted))
 		fields := []zap.Field{zap.String("event", "stopped"), zap.String("reason", sum.Stopped), zap.Int("not_started", len(sum.NotStarted))}
@@ -131,9 +159,32 @@ func endOfRun(sum fleet.Summary, say func(level zapcore.Level, msg string, field
 			fields = append(fields, zap.String("resume", resume))
 		}
 		say(zapcore.WarnLevel, msg, fields...)
-		return &errStopped{reason: sum.Stopped}
+		stop = &errStopped{reason: sum.Stopped}
 	}
-	if anyFailure(sum.Records) {
+	for _, tr := range sum.Tripped {
+		check := "check the credential"
+		for _, d := range devs {
+			if d.Credential() == tr.Credential {
+				check = d.CredentialCheck()
+				break
+			}
+		}
+		msg := fmt.Sprintf("trustfix: credential circuit breaker: %d devices refused %s; %d devices that use it were not started: %s (and whether the account is now locked), then run again (apply: --resume)",
+			tr.Failures, tr.Credential, tr.NotStarted, check)
+		say(zapcore.ErrorLevel, msg, zap.String("event", "circuit-breaker"), zap.String("credential", tr.Credential),
+			zap.Int("failures", tr.Failures), zap.Int("not_started", tr.NotStarted))
+		if tr.NotStarted > 0 && stop == nil {
+			stop = &errStopped{reason: "the credential circuit breaker tripped (--max-auth-failures)"}
+		}
+	}
+	if stop != nil {
+		return stop
+	}
+	if n := followUpsDue(recs); n > 0 {
+		say(zapcore.WarnLevel, fmt.Sprintf("trustfix: %d devices hold the CA only until their next reload (follow-up: see follow_up); --allow-non-persistent accepts that", n),
+			zap.String("event", "follow-up"), zap.Int("devices", n))
+	}
+	if needsAttention(recs) {
 		return errDevicesFailed
 	}
 	return nil
@@ -165,9 +216,22 @@ func inOrder(devs []inventory.Device, recs []record.Record) []record.Record {
 	return out
 }
 
-func anyFailure(recs []record.Record) bool {
+// followUpsDue counts the follow-ups nobody accepted.
+func followUpsDue(recs []record.Record) int {
+	n := 0
 	for _, r := range recs {
-		if r.Failed() {
+		if r.FollowUpDue() {
+			n++
+		}
+	}
+	return n
+}
+
+// needsAttention reports exit 2: a device failed, or holds the CA only
+// until its next reload and nobody accepted that.
+func needsAttention(recs []record.Record) bool {
+	for _, r := range recs {
+		if r.Failed() || r.FollowUpDue() {
 			return true
 		}
 	}

@@ -9,8 +9,8 @@ import (
 const (
 	ExitOK      = 0 // every device fine: compliant, remediated or planned
 	ExitInput   = 1 // bad usage or invalid input; nothing was touched
-	ExitDevices = 2 // some devices failed or were unreachable
-	ExitStopped = 3 // the run stopped early (max-failures, canary, signal)
+	ExitDevices = 2 // some devices failed or were unreachable, or hold the CA only until their next reload (a follow-up)
+	ExitStopped = 3 // the run stopped early (max-failures, canary, credential circuit breaker, signal)
 )
 
 // errInput marks bad usage or input: exit 1, nothing touched.
@@ -23,8 +23,9 @@ func inputErr(err error) error { return &errInput{err} }
 
 func inputErrf(format string, a ...any) error { return &errInput{fmt.Errorf(format, a...)} }
 
-// errDevicesFailed: the run finished but some devices failed (exit 2).
-var errDevicesFailed = errors.New("some devices failed or were unreachable")
+// errDevicesFailed: the run finished but some devices failed, or need a
+// follow-up nobody accepted (exit 2).
+var errDevicesFailed = errors.New("some devices failed, were unreachable or need a follow-up")
 
 // errStopped: the run stopped early (exit 3).
 type errStopped struct{ reason string }

@@ -42,7 +42,9 @@ type FixOptions struct {
 	Timeout       time.Duration
 	Journal       string
 	Transcripts   string
-	portSet       bool // --port given: it wins over ssh_config's Port
+	// AllowNonPersistent: a fix lost on reload exits 0 (still said).
+	AllowNonPersistent bool
+	portSet            bool // --port given: it wins over ssh_config's Port
 }
 
 func newFixCmd(env *Env) *cobra.Command {
@@ -68,7 +70,9 @@ questions to stderr, as with plan and apply. Exit codes: 0 the device holds
 the CA (fixed now, or already), or needs no CLI fix (upgrade-required,
 unsupported: the table says why); 1 bad usage or input, or a change that
 was neither confirmed nor allowed by --yes (nothing changed); 2 the device
-failed, was unreachable or refused the login; 3 interrupted.`,
+failed, was unreachable or refused the login, or holds the CA only until
+its next reload (IOS XR terminal: the output says what makes it last)
+without --allow-non-persistent; 3 interrupted.`,
 		Example: `  trustfix fix 10.20.0.11 --username netops
   trustfix fix netops@10.20.0.11:2222                  # user and port as ssh takes them
   trustfix fix edge-fw                                 # check only: answer n, or run it from a script
@@ -97,6 +101,7 @@ failed, was unreachable or refused the login; 3 interrupted.`,
 	f.DurationVar(&opts.Timeout, "timeout", inventory.DefaultTimeout, "deadline for the whole device")
 	f.StringVar(&opts.Journal, "journal", "", "also append the result to this journal")
 	f.StringVar(&opts.Transcripts, "transcripts", "", "transcript directory (default: your cache directory)")
+	allowNonPersistentFlag(cmd, &opts.AllowNonPersistent)
 	return cmd
 }
 
@@ -175,9 +180,14 @@ func fixDevice(env *Env, host string, opts FixOptions) (inventory.Device, error)
 			return d, err
 		}
 		d.Password = pw
+		if v, ok := env.LookupEnv("TRUSTFIX_PASSWORD"); ok && v != "" {
+			d.PasswordEnv = "TRUSTFIX_PASSWORD"
+		} else {
+			d.PasswordFrom = "prompt"
+		}
 	}
 	if v, ok := env.LookupEnv("TRUSTFIX_ENABLE_PASSWORD"); ok && v != "" {
-		d.EnablePassword = secret.New(v)
+		d.EnablePassword, d.EnablePasswordEnv = secret.New(v), "TRUSTFIX_ENABLE_PASSWORD"
 	}
 	return d, nil
 }
@@ -249,7 +259,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 	}
 	run := &record.RunInfo{ID: newRunID(env), Inventory: "fix " + host, CAFingerprint: ca.SHA1()}
 	runner := newRunner(env, ca, run)
-	runner.TranscriptDir = transcripts
+	runner.TranscriptDir, runner.AllowNonPersistent = transcripts, opts.AllowNonPersistent
 	// The enable password is asked for only if the device wants one; the
 	// login password, when keys come first, only if the device refuses them.
 	runner.AskEnable = askOnce(env, "TRUSTFIX_ENABLE_PASSWORD", "Enable password: ")
@@ -278,7 +288,11 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		if planned.Model != "" {
 			what += ", " + line(planned.Model)
 		}
-		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, %s %s, method %s)?", ca.CommonName(), dev.Host, what, planned.Platform, line(planned.Version), planned.Method))
+		method := string(planned.Method)
+		if planned.FallbackMethod != "" {
+			method += ", falling back to " + string(planned.FallbackMethod)
+		}
+		ok, err := confirm(env, fmt.Sprintf("Install %s on %s (%s, %s %s, method %s)?", ca.CommonName(), dev.Host, what, planned.Platform, line(planned.Version), method))
 		if err != nil {
 			return err
 		}
@@ -315,7 +329,7 @@ func runFix(ctx context.Context, env *Env, host string, opts FixOptions) error {
 		}
 	}
 	printProof(env, ca, rec)
-	if !rec.Done() {
+	if !rec.Done() || rec.FollowUpDue() {
 		return errDevicesFailed
 	}
 	return nil
@@ -369,6 +383,9 @@ func printProof(env *Env, ca *cert.CA, r record.Record) {
 		persistent = "no: lost on reload"
 	}
 	fmt.Fprintf(env.Out, "  persistent:  %s\n", persistent)
+	if r.FollowUp != "" {
+		fmt.Fprintf(env.Out, "  follow-up:   %s\n", line(r.FollowUp))
+	}
 	if r.Fallback != "" {
 		fmt.Fprintf(env.Out, "  fallback:    %s\n", line(r.Fallback))
 	}

@@ -27,12 +27,18 @@ type PlanOptions struct {
 func newPlanCmd(env *Env) *cobra.Command {
 	opts := PlanOptions{}
 	cmd := &cobra.Command{
-		Use:   "plan -i INVENTORY [-l LIMIT] [-o table|wide|json|csv] [--diff] [-c N]",
+		Use:   "plan -i INVENTORY [-l LIMIT] [-o table|wide|json|csv] [--diff] [-c N] [--max-auth-failures N] [--allow-non-persistent]",
 		Short: "Say per device what would be done, and why (read-only)",
 		Long: `plan logs in to every device read-only, finds platform, release and trust
 store, and says per device whether it is compliant, what import method would
 fix it, or why it cannot be fixed by CLI. Nothing on any device changes: the
 sessions refuse every command but show, dir and terminal settings.
+
+METHOD shows a possible fallback (url→terminal: IOS XR under import_method
+auto, when the device cannot fetch the bundle) and PERSISTENT the worst case.
+A device whose CA a reload would lose is a follow-up: exit 2 unless
+--allow-non-persistent. --max-auth-failures (default 3) stops logging in with
+a credential that devices refuse, before the account locks (exit 3).
 
 With --diff it shows, per device, exactly what apply would send, in order:
 every command, the certificate pasted (named by its subject and SHA-256),
@@ -77,10 +83,15 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 	if err := checkFDs(opts.Concurrency, devs, false); err != nil {
 		return err
 	}
+	b := opts.breaker()
 	runner := newRunner(env, ca, nil)
+	runner.AllowNonPersistent = opts.AllowNonPersistent
+	if b != nil {
+		runner.OnLogin = b.LoggedIn
+	}
 	prog := newProgress(env, "plan", len(devs), opts.Concurrency)
 	sum := fleet.Run(ctx, env.Hard, devs, runner.Device, fleet.Options{
-		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits,
+		Concurrency: opts.Concurrency, GroupLimits: inv.GroupLimits, Breaker: b,
 		OnStart: prog.start, OnDone: prog.done, OnStop: prog.stopping,
 	})
 	prog.finish()
@@ -95,7 +106,7 @@ func runPlan(ctx context.Context, env *Env, opts PlanOptions) error {
 		return err2
 	}
 	// plan's stop is a plain line on stderr, terminal or not.
-	return endOfRun(sum, func(_ zapcore.Level, msg string, _ ...zap.Field) { fmt.Fprintln(env.Err, msg) }, "")
+	return endOfRun(sum, devs, recs, func(_ zapcore.Level, msg string, _ ...zap.Field) { fmt.Fprintln(env.Err, msg) }, "")
 }
 
 // planned pairs each plan record with the sequence its platform's driver

@@ -45,8 +45,9 @@ var defaultLab = []labWant{
 	{"c9200-dark-06", "iosxe", "", "unreachable", "", "null", "null", "", false},
 	// bundle_file on harddisk: → file
 	{"xr-core-01", "iosxr", "7.3.2", "remediate", "file", "true", "false", "FN72290", true},
-	// no bundle file → url (apply falls back to terminal when it fails)
-	{"xr-edge-02", "iosxr", "6.5.3", "remediate", "url", "true", "false", "FN72290", true},
+	// no bundle file → url; apply falls back to terminal when it fails,
+	// which a reload loses: persistent is the worst case
+	{"xr-edge-02", "iosxr", "6.5.3", "remediate", "url", "false", "false", "FN72290", true},
 	{"xr-peer-03", "iosxr", "7.5.2", "compliant", "", "null", "true", "FN72290", false},
 	{"asa-edge-1", "asa", "9.16(3)19", "remediate", "terminal", "true", "false", "FN72103", false},
 	// FIPS: IdenTrust is SHA-256 signed, so it is accepted
@@ -63,6 +64,10 @@ var defaultLab = []labWant{
 	{"esa-mail-01", "esa", "13.0.0-283", "upgrade-required", "", "null", "null", "FN72113", true},
 	{"wsa-proxy-01", "wsa", "11.7.2-011", "upgrade-required", "", "null", "null", "FN72113", true},
 }
+
+// defaultLabFallback are the plan's fallbacks, shown in METHOD as
+// "url→terminal" and in JSON as fallback_method.
+var defaultLabFallback = map[string]string{"xr-edge-02": "terminal"}
 
 // defaultLabFailed are the devices that make plan exit 2.
 var defaultLabFailed = []string{"c9200-auth-05", "c9200-dark-06", "fp9300-b"}
@@ -308,6 +313,9 @@ func checkTable(t *testing.T, out string) {
 		method := w.method
 		if method == "" {
 			method = "-"
+		}
+		if fb := defaultLabFallback[w.name]; fb != "" {
+			method += "→" + fb
 		}
 		if got := cell(l, vcol); got != w.verdict {
 			t.Errorf("%s: VERDICT %q, want %q\n%s", w.name, got, w.verdict, l)

@@ -97,7 +97,7 @@ func runReport(env *Env, args []string, opts ReportOptions) error {
 	} else if err := report.Render(env.Out, format, latest, env.tableOptions(true)); err != nil {
 		return err
 	}
-	if anyFailure(latest) || shardsMissing {
+	if needsAttention(latest) || shardsMissing {
 		return errDevicesFailed
 	}
 	return nil

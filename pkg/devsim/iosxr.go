@@ -250,8 +250,12 @@ func (x *iosxr) dir(a []string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nDirectory of %s\n\n", fs)
 	inode := 73 // the FN72290 write-up lists ios.p7b as inode 73
+	folder := fs
+	if !strings.HasSuffix(folder, ":") {
+		folder += "/" // harddisk:/dir holds harddisk:/dir/ios.p7b
+	}
 	for _, f := range []string{CoreBundle, ExternalBundle} {
-		if x.dev.hasFile(fs + f) {
+		if x.dev.hasFile(folder + f) {
 			fmt.Fprintf(&b, "%5d -rw-r--r--.  1 %8d Mar  3 16:47 %s\n", inode, bundleSize(f), f)
 			inode++
 		}

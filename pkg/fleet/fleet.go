@@ -38,6 +38,8 @@ type Options struct {
 	OnAttempt func(rec record.Record) error
 	// OnDone receives each device's final record (progress).
 	OnDone func(rec record.Record)
+	// Breaker is the credential circuit breaker (nil: none); see Breaker.
+	Breaker *Breaker
 	// OnStop is called once when the run stops launching devices early,
 	// with the reason and the number of devices still in flight.
 	OnStop func(reason string, inFlight int)
@@ -54,6 +56,9 @@ type Summary struct {
 	// max-failures or a failed canary only stops a run that still had
 	// devices to launch; a signal always does.
 	Stopped string
+	// Tripped are the credentials the breaker stopped (their devices not
+	// started are in NotStarted; the other credentials' devices ran).
+	Tripped []Trip
 }
 
 // Reasons a run stops early (Summary.Stopped).
@@ -116,7 +121,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 				return false
 			}
 		}
-		return true
+		return opt.Breaker == nil || opt.Breaker.allows(d)
 	}
 	// next picks the next device to launch, or -1. While the canary runs,
 	// only the canary's own devices are candidates: they are the first
@@ -150,6 +155,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			for _, g := range d.Groups {
 				inGroup[g]++
 			}
+			opt.Breaker.started(d)
 			if opt.OnStart != nil {
 				opt.OnStart(d)
 			}
@@ -165,6 +171,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 			for _, g := range r.dev.Groups {
 				inGroup[g]--
 			}
+			opt.Breaker.finished(r.dev, r.rec)
 			sum.Records = append(sum.Records, r.rec)
 			if opt.OnDone != nil {
 				opt.OnDone(r.rec)
@@ -193,9 +200,17 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 		case <-sigDone:
 			sigDone = nil
 			stop(StopInterrupted)
+		case <-opt.Breaker.woken():
+			// A credential was accepted: its devices may start.
 		}
 	}
 	sum.NotStarted = pending
+	for _, d := range pending {
+		if opt.Breaker.tripped(d) {
+			opt.Breaker.hold(d)
+		}
+	}
+	sum.Tripped = opt.Breaker.trips()
 	return sum
 }
 

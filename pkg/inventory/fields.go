@@ -68,6 +68,7 @@ var fields = []field{
 	{"import_method", anyLevel, enumKind(ImportMethods), func(d *Device, v value) { d.ImportMethod = v.s }},
 	{"bundle_file", anyLevel, bundleFileKind, func(d *Device, v value) { d.BundleFile = v.s }},
 	{"bundle_url", anyLevel, urlKind, func(d *Device, v value) { d.BundleURL = v.s }},
+	{"allow_non_persistent", anyLevel, boolKind, func(d *Device, v value) { d.AllowNonPersistent = v.b }},
 	{"host_key_policy", anyLevel, enumKind(HostKeyPolicies), func(d *Device, v value) { d.HostKeyPolicy = v.s }},
 	{"known_hosts", anyLevel, plainKind, func(d *Device, v value) { d.KnownHosts = v.s }},
 	{"legacy_algorithms", anyLevel, boolKind, func(d *Device, v value) { d.LegacyAlgorithms = v.b }},

@@ -24,6 +24,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -69,21 +71,28 @@ type Device struct {
 	EnablePassword    secret.Secret `json:"enable_password,omitzero" yaml:"enable_password,omitempty"`          // zero when not configured
 	PasswordEnv       string        `json:"password_env,omitempty" yaml:"password_env,omitempty"`               // the variable Password came from ("" : a plain password or none)
 	EnablePasswordEnv string        `json:"enable_password_env,omitempty" yaml:"enable_password_env,omitempty"` // likewise for EnablePassword
-	Timeout           time.Duration `json:"timeout" yaml:"timeout"`                                             // whole-device deadline
-	ImportMethod      string        `json:"import_method" yaml:"import_method"`                                 // one of ImportMethods
-	BundleFile        string        `json:"bundle_file,omitempty" yaml:"bundle_file,omitempty"`                 // e.g. flash:ios_core.p7b
-	BundleURL         string        `json:"bundle_url" yaml:"bundle_url"`
-	HostKeyPolicy     string        `json:"host_key_policy" yaml:"host_key_policy"`             // one of HostKeyPolicies
-	KnownHosts        string        `json:"known_hosts,omitempty" yaml:"known_hosts,omitempty"` // "" means ~/.ssh/known_hosts (caller resolves); else ~/ expanded, relative joined to the file's dir
-	LegacyAlgorithms  bool          `json:"legacy_algorithms" yaml:"legacy_algorithms"`
-	JumpHost          string        `json:"jump_host,omitempty" yaml:"jump_host,omitempty"`         // [user@]host[:port]; see ParseJumpHost
-	IdentityFile      string        `json:"identity_file,omitempty" yaml:"identity_file,omitempty"` // private key, tried before the password; ~/ expanded, relative is from the file's directory
-	SSHConfig         string        `json:"ssh_config,omitempty" yaml:"ssh_config,omitempty"`       // OpenSSH client config to read ("" ~/.ssh/config, "none" none)
-	SSH               SSH           `json:"ssh,omitzero" yaml:"ssh,omitempty"`                      // what ssh_config and the keys add (see SSH)
-	Version           string        `json:"version,omitempty" yaml:"version,omitempty"`             // for cer/esa/wsa not reachable by CLI
-	Groups            []string      `json:"groups,omitempty" yaml:"groups,omitempty"`               // as listed on the device
-	Retries           int           `json:"retries" yaml:"retries"`                                 // extra attempts after a retryable failure
-	Line              int           `json:"line" yaml:"line"`                                       // line of the device entry in the file
+	// PasswordFrom says where a password that is not from a variable
+	// comes from: "FILE:LINE" of a plain password, "prompt" (fix).
+	PasswordFrom       string        `json:"password_from,omitempty" yaml:"password_from,omitempty"`
+	EnablePasswordFrom string        `json:"enable_password_from,omitempty" yaml:"enable_password_from,omitempty"` // likewise for EnablePassword
+	Timeout            time.Duration `json:"timeout" yaml:"timeout"`                                               // whole-device deadline
+	ImportMethod       string        `json:"import_method" yaml:"import_method"`                                   // one of ImportMethods
+	BundleFile         string        `json:"bundle_file,omitempty" yaml:"bundle_file,omitempty"`                   // e.g. flash:ios_core.p7b
+	BundleURL          string        `json:"bundle_url" yaml:"bundle_url"`
+	// AllowNonPersistent accepts a fix lost on reload (IOS XR terminal):
+	// it stays a follow-up in every output, but does not fail the run.
+	AllowNonPersistent bool     `json:"allow_non_persistent,omitempty" yaml:"allow_non_persistent,omitempty"`
+	HostKeyPolicy      string   `json:"host_key_policy" yaml:"host_key_policy"`             // one of HostKeyPolicies
+	KnownHosts         string   `json:"known_hosts,omitempty" yaml:"known_hosts,omitempty"` // "" means ~/.ssh/known_hosts (caller resolves); else ~/ expanded, relative joined to the file's dir
+	LegacyAlgorithms   bool     `json:"legacy_algorithms" yaml:"legacy_algorithms"`
+	JumpHost           string   `json:"jump_host,omitempty" yaml:"jump_host,omitempty"`         // [user@]host[:port]; see ParseJumpHost
+	IdentityFile       string   `json:"identity_file,omitempty" yaml:"identity_file,omitempty"` // private key, tried before the password; ~/ expanded, relative is from the file's directory
+	SSHConfig          string   `json:"ssh_config,omitempty" yaml:"ssh_config,omitempty"`       // OpenSSH client config to read ("" ~/.ssh/config, "none" none)
+	SSH                SSH      `json:"ssh,omitzero" yaml:"ssh,omitempty"`                      // what ssh_config and the keys add (see SSH)
+	Version            string   `json:"version,omitempty" yaml:"version,omitempty"`             // for cer/esa/wsa not reachable by CLI
+	Groups             []string `json:"groups,omitempty" yaml:"groups,omitempty"`               // as listed on the device
+	Retries            int      `json:"retries" yaml:"retries"`                                 // extra attempts after a retryable failure
+	Line               int      `json:"line" yaml:"line"`                                       // line of the device entry in the file
 }
 
 // NewDevice returns a Device with every built-in default set, for a device
@@ -155,4 +164,68 @@ func parseTree(p *parser, root *yaml.Node, data []byte) (*Inventory, error) {
 	inv.SHA256 = hex.EncodeToString(sum[:])
 	inv.Warnings = p.warnings()
 	return inv, nil
+}
+
+// Credential names the credential the device logs in with, as an operator
+// finds it: the username and where each secret comes from (a variable, a
+// line of the inventory, the prompt, keys). Devices with the same
+// Credential share the credential circuit breaker: their failures count
+// together, because an AAA server counts them together.
+func (d Device) Credential() string {
+	parts := []string{}
+	if d.SSH.CanUseKeys() {
+		keys := slices.Clone(d.SSH.IdentityFiles)
+		if d.SSH.Agent != "" {
+			keys = append(keys, "the ssh-agent")
+		}
+		parts = append(parts, "keys "+strings.Join(keys, ", "))
+	}
+	if p := source(d.PasswordEnv, d.PasswordFrom, !d.Password.IsZero()); p != "" {
+		parts = append(parts, "password "+p)
+	}
+	if p := source(d.EnablePasswordEnv, d.EnablePasswordFrom, !d.EnablePassword.IsZero()); p != "" {
+		parts = append(parts, "enable password "+p)
+	}
+	if len(parts) == 0 {
+		return d.Username
+	}
+	return d.Username + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// source says where a secret comes from: $VAR, FILE:LINE, the prompt.
+func source(env, from string, set bool) string {
+	switch {
+	case env != "":
+		return "from $" + env
+	case from == "prompt":
+		return "typed at the prompt"
+	case from != "":
+		return "at " + from
+	case set:
+		return "given"
+	}
+	return ""
+}
+
+// CredentialCheck says what to check when the device's credential is
+// refused: the variables, inventory lines, prompt or keys it comes from.
+func (d Device) CredentialCheck() string {
+	var what []string
+	if d.SSH.CanUseKeys() {
+		what = append(what, "the keys offered")
+	}
+	for _, s := range []struct{ env, from string }{{d.PasswordEnv, d.PasswordFrom}, {d.EnablePasswordEnv, d.EnablePasswordFrom}} {
+		switch {
+		case s.env != "":
+			what = append(what, "$"+s.env)
+		case s.from == "prompt":
+			what = append(what, "the password typed at the prompt")
+		case s.from != "":
+			what = append(what, "the password at "+s.from)
+		}
+	}
+	if len(what) == 0 {
+		return "check the login of " + d.Username
+	}
+	return "check " + strings.Join(what, " and ") + " for " + d.Username
 }

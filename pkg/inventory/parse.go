@@ -64,6 +64,15 @@ func (p *parser) first() error {
 	return p.loc.place(p.errs[0])
 }
 
+// place is FILE:LINE of a line of the file (or of the source a tree was
+// built from).
+func (p *parser) place(line int) string {
+	if p.loc != nil {
+		return p.loc.at(line)
+	}
+	return fmt.Sprintf("%s:%d", p.file, line)
+}
+
 // at names another place in the file for a message: "line 7", or
 // "group_vars/all.yml:7" in a tree built from another format.
 func (p *parser) at(line int) string {

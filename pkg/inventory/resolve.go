@@ -63,8 +63,8 @@ func (p *parser) device(l *level, defaults *level, groups map[string]*level, nam
 			p.add(l.line, l.path+"."+key, "missing")
 		}
 	}
-	d.Password = p.password(m, "password", l, !d.SSH.CanUseKeys())
-	d.EnablePassword = p.password(m, "enable_password", l, false)
+	d.Password, d.PasswordFrom = p.password(m, "password", l, !d.SSH.CanUseKeys())
+	d.EnablePassword, d.EnablePasswordFrom = p.password(m, "enable_password", l, false)
 	if e := m["password_env"]; e != nil && e.ok {
 		d.PasswordEnv = e.v.s
 	}
@@ -97,12 +97,13 @@ func merge(chain []*level) map[string]*entry {
 }
 
 // password resolves key ("password" or "enable_password") from its _env
-// variable or its plain value. A missing variable is reported where the
-// effective _env was written; a missing required password at the device.
-func (p *parser) password(m map[string]*entry, key string, l *level, required bool) secret.Secret {
+// variable or its plain value, and for a plain value says where it is
+// written (FILE:LINE). A missing variable is reported where the effective
+// _env was written; a missing required password at the device.
+func (p *parser) password(m map[string]*entry, key string, l *level, required bool) (secret.Secret, string) {
 	if e := m[key+"_env"]; e != nil {
 		if !e.ok {
-			return secret.Secret{}
+			return secret.Secret{}, ""
 		}
 		s, err := secret.FromLookup(e.v.s, p.env)
 		if err != nil {
@@ -110,21 +111,21 @@ func (p *parser) password(m map[string]*entry, key string, l *level, required bo
 		} else if key == "enable_password" && hasControl(s.Reveal()) {
 			p.add(e.line, e.path, "the value of %s holds a control character (a newline would be typed as a second line at the device; the value is not shown)", e.v.s)
 		}
-		return s
+		return s, ""
 	}
 	if e := m[key]; e != nil {
 		if e.ok && key == "enable_password" && hasControl(e.v.s) {
 			p.add(e.line, e.path, "holds a control character (a newline would be typed as a second line at the device; the value is not shown)")
 		}
 		if e.ok {
-			return secret.New(e.v.s)
+			return secret.New(e.v.s), p.place(e.line)
 		}
-		return secret.Secret{}
+		return secret.Secret{}, ""
 	}
 	if required {
 		p.add(l.line, l.path+"."+key+"_env", "missing (set password_env, or password, in the device, a group or defaults; or log in with a key: identity_file, ssh_config's IdentityFile or an ssh-agent)")
 	}
-	return secret.Secret{}
+	return secret.Secret{}, ""
 }
 
 // hasControl reports a C0 or C1 control character or DEL. The enable

@@ -3,7 +3,8 @@ package journal
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"net"
+	"strconv"
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
@@ -47,14 +48,25 @@ type Resumed struct {
 	// saving (record.Record.ChangeBegun): the runner saves such a device if
 	// it now holds the CA, and changes it again only if it does not.
 	Interrupted map[string]bool
+	// Moved says, by device name, why a device runs again although the
+	// journal has it: its host or port changed since ("port 2201 → 2202"),
+	// so it may be another device. It is to do, and never Interrupted.
+	Moved map[string]string
+	// NotSelected are the journal's devices this run does not have
+	// (removed from the inventory, or left out by --limit), in journal
+	// order: their last records stay in the report, never counted.
+	NotSelected []string
 	// Last is each journaled device's last record.
 	Last map[string]record.Record
 }
 
-// Resume refuses to mix runs in one journal (CheckRun) and, for the
-// devices of this run, drops those whose last record is done
-// (record.Record.Done) and names those an earlier run may have changed
-// without saving. An empty journal resumes nothing: every device is to do.
+// Resume refuses a journal of another run (CheckRun: another CA, or lines
+// that do not say) and, for the devices of this run, matched by name, host
+// and port: drops those whose last record is done (record.Record.Done),
+// names those an earlier run may have changed without saving, runs again
+// those whose host or port changed, and runs those the journal does not
+// have. An edited inventory resumes: its fields apply to the devices still
+// to do. An empty journal resumes nothing: every device is to do.
 func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (Resumed, error) {
 	if len(recs) == 0 {
 		return Resumed{Todo: devs}, nil
@@ -62,9 +74,16 @@ func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (
 	if err := CheckRun(recs, run); err != nil {
 		return Resumed{}, err
 	}
-	rs := Resumed{Interrupted: map[string]bool{}, Last: LastByDevice(recs)}
+	rs := Resumed{Interrupted: map[string]bool{}, Moved: map[string]string{}, Last: LastByDevice(recs)}
+	selected := map[string]bool{}
 	for _, d := range devs {
+		selected[d.Name] = true
 		r, ok := rs.Last[d.Name]
+		if ok && (r.Host != d.Host || r.Port != d.Port) {
+			rs.Moved[d.Name] = moved(r, d)
+			rs.Todo = append(rs.Todo, d)
+			continue
+		}
 		if ok && r.Done() {
 			continue
 		}
@@ -73,29 +92,39 @@ func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (
 		}
 		rs.Todo = append(rs.Todo, d)
 	}
+	for _, r := range Latest(recs) {
+		if !selected[r.Name] {
+			rs.NotSelected = append(rs.NotSelected, r.Name)
+		}
+	}
 	return rs, nil
 }
 
-// CheckRun refuses to resume from a journal written for another inventory
-// or another CA, or holding records that do not say which run wrote them.
-// Run IDs may differ: each resume is a new run of the same inputs. An empty
-// journal passes.
+// moved says what changed in a device's address since its record.
+func moved(r record.Record, d inventory.Device) string {
+	switch {
+	case r.Host != d.Host && r.Port != d.Port:
+		return fmt.Sprintf("address %s → %s", net.JoinHostPort(r.Host, strconv.Itoa(r.Port)), net.JoinHostPort(d.Host, strconv.Itoa(d.Port)))
+	case r.Host != d.Host:
+		return fmt.Sprintf("host %s → %s", r.Host, d.Host)
+	}
+	return fmt.Sprintf("port %d → %d", r.Port, d.Port)
+}
+
+// CheckRun refuses to resume from a journal written for another CA, or
+// holding records that do not say which run wrote them. The inventory may
+// have changed (Resume matches devices by name, host and port); run IDs
+// differ: each resume is a new run of the same CA. An empty journal
+// passes.
 func CheckRun(recs []record.Record, want record.RunInfo) error {
 	for _, r := range recs {
 		if r.Run == nil {
-			return fmt.Errorf("%w: the record of device %q has no run information, so its inventory and CA are unknown; start a new journal", ErrRunMismatch, r.Name)
-		}
-		var diff []string
-		if r.Run.Inventory != want.Inventory {
-			got, now := shorten(r.Run.Inventory, want.Inventory)
-			diff = append(diff, fmt.Sprintf("a different inventory (sha256 %s, this run %s)", got, now))
+			return fmt.Errorf("%w: the record of device %q has no run information, so its CA is unknown; start a new journal", ErrRunMismatch, r.Name)
 		}
 		if r.Run.CAFingerprint != want.CAFingerprint {
 			got, now := shorten(r.Run.CAFingerprint, want.CAFingerprint)
-			diff = append(diff, fmt.Sprintf("a different CA (fingerprint %s, this run %s)", got, now))
-		}
-		if len(diff) > 0 {
-			return fmt.Errorf("%w: it was written for %s (run %s, device %q); use a new journal for these inputs", ErrRunMismatch, strings.Join(diff, " and "), r.Run.ID, r.Name)
+			return fmt.Errorf("%w: it was written for a different CA (fingerprint %s, this run %s) (run %s, device %q); use a new journal for this CA",
+				ErrRunMismatch, got, now, r.Run.ID, r.Name)
 		}
 	}
 	return nil

@@ -32,14 +32,19 @@ func TestResume(t *testing.T) {
 	at := func(name string, o record.Outcome, st record.Stage) record.Record {
 		return record.Record{Name: name, Outcome: o, Stage: st, Run: &record.RunInfo{ID: "run-1", Inventory: "inv", CAFingerprint: "ca"}}
 	}
-	devs := []inventory.Device{{Name: "done"}, {Name: "ok"}, {Name: "cut"}, {Name: "lost"}, {Name: "refused"}, {Name: "new"}}
+	devs := []inventory.Device{{Name: "done"}, {Name: "ok"}, {Name: "cut"}, {Name: "lost"}, {Name: "refused"}, {Name: "new"},
+		{Name: "moved", Port: 2202}, {Name: "rehosted", Host: "10.0.0.9"}, {Name: "cut-moved", Port: 2203}}
 	recs := []record.Record{
 		at("done", record.InProgress, record.StageImport), at("done", record.Remediated, record.StageDone),
 		at("ok", record.AlreadyCompliant, record.StageDetect),
 		at("cut", record.InProgress, record.StageImport),
 		at("lost", record.Failed, record.StageVerify),
 		at("refused", record.Failed, record.StageConnect),
+		at("gone", record.Failed, record.StageConnect),
+		at("moved", record.Remediated, record.StageDone), at("rehosted", record.AlreadyCompliant, record.StageDetect),
+		at("cut-moved", record.InProgress, record.StageImport),
 	}
+	recs[len(recs)-3].Port, recs[len(recs)-2].Host, recs[len(recs)-1].Port = 2201, "10.0.0.8", 2201
 	rs, err := Resume(recs, devs, run)
 	if err != nil {
 		t.Fatal(err)
@@ -48,13 +53,19 @@ func TestResume(t *testing.T) {
 	for _, d := range rs.Todo {
 		todo = append(todo, d.Name)
 	}
-	if got := strings.Join(todo, " "); got != "cut lost refused new" {
-		t.Errorf("todo %q, want cut lost refused new", got)
+	if got := strings.Join(todo, " "); got != "cut lost refused new moved rehosted cut-moved" {
+		t.Errorf("todo %q, want cut lost refused new moved rehosted cut-moved", got)
 	}
 	if len(rs.Interrupted) != 2 || !rs.Interrupted["cut"] || !rs.Interrupted["lost"] {
-		t.Errorf("interrupted %v, want cut and lost", rs.Interrupted)
+		t.Errorf("interrupted %v, want cut and lost (a device that moved may be another one)", rs.Interrupted)
 	}
-	if rs.Last["done"].Outcome != record.Remediated || len(rs.Last) != 5 {
+	if rs.Moved["moved"] != "port 2201 → 2202" || rs.Moved["rehosted"] != "host 10.0.0.8 → 10.0.0.9" || len(rs.Moved) != 3 {
+		t.Errorf("moved %v", rs.Moved)
+	}
+	if strings.Join(rs.NotSelected, " ") != "gone" {
+		t.Errorf("not selected %v, want gone", rs.NotSelected)
+	}
+	if rs.Last["done"].Outcome != record.Remediated || len(rs.Last) != 9 {
 		t.Errorf("last %v", rs.Last)
 	}
 
@@ -86,19 +97,22 @@ func TestCheckRun(t *testing.T) {
 	if err := CheckRun(nil, want); err != nil {
 		t.Errorf("empty journal: %v", err)
 	}
+	edited := with(&record.RunInfo{ID: "run-1", Inventory: "99aa", CAFingerprint: ca})
+	edited[0].Run = &record.RunInfo{ID: "run-0", Inventory: inv, CAFingerprint: ca}
+	if err := CheckRun(edited, want); err != nil {
+		t.Errorf("an edited inventory, same CA: %v; want it resumed", err)
+	}
 
 	tests := []struct {
 		name string
 		run  *record.RunInfo
 		want string
 	}{
-		{"no run info", nil, `journal does not match this run: the record of device "asa-1" has no run information, so its inventory and CA are unknown; start a new journal`},
-		{"inventory", &record.RunInfo{ID: "run-1", Inventory: "99aa", CAFingerprint: ca},
-			`journal does not match this run: it was written for a different inventory (sha256 99aa, this run 5f2b9c0d1e2f…) (run run-1, device "asa-1"); use a new journal for these inputs`},
+		{"no run info", nil, `journal does not match this run: the record of device "asa-1" has no run information, so its CA is unknown; start a new journal`},
 		{"CA with a common prefix", &record.RunInfo{ID: "run-1", Inventory: inv, CAFingerprint: "DF717EAA4AD94EC9FFFF"},
-			`journal does not match this run: it was written for a different CA (fingerprint DF717EAA4AD94EC9FFFF, this run DF717EAA4AD94EC95584…) (run run-1, device "asa-1"); use a new journal for these inputs`},
-		{"both", &record.RunInfo{ID: "run-1", Inventory: "", CAFingerprint: "AB"},
-			`journal does not match this run: it was written for a different inventory (sha256 none, this run 5f2b9c0d1e2f…) and a different CA (fingerprint AB, this run DF717EAA4AD9…) (run run-1, device "asa-1"); use a new journal for these inputs`},
+			`journal does not match this run: it was written for a different CA (fingerprint DF717EAA4AD94EC9FFFF, this run DF717EAA4AD94EC95584…) (run run-1, device "asa-1"); use a new journal for this CA`},
+		{"CA and inventory", &record.RunInfo{ID: "run-1", Inventory: "", CAFingerprint: "AB"},
+			`journal does not match this run: it was written for a different CA (fingerprint AB, this run DF717EAA4AD9…) (run run-1, device "asa-1"); use a new journal for this CA`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,10 +24,18 @@ type Input struct {
 
 // Decision is the verdict with its method and reason.
 type Decision struct {
-	Verdict    record.Verdict
-	Method     record.Method
+	Verdict record.Verdict
+	Method  record.Method
+	// Fallback is the method the driver falls back to if Method fails on
+	// the device (import_method auto), "" if none.
+	Fallback record.Method
+	// Persistent is the worst case: false when Method or its Fallback is
+	// lost on reload.
 	Persistent *bool
 	Reason     string
+	// FollowUp: a compliant device whose CA is lost on reload; what makes
+	// it last.
+	FollowUp string
 }
 
 // Decide applies the SPEC's rules in order: unsupported platforms, the
@@ -49,6 +57,13 @@ func Decide(in Input) Decision {
 		return Decision{Verdict: record.Error, Reason: "the trust store was not read"}
 	}
 	st := in.State
+	if st.Trust.CAPresent && st.LostOnReload {
+		if d, ok := lasting(in); ok {
+			return d
+		}
+		return Decision{Verdict: record.Compliant, Persistent: record.Bool(false), FollowUp: in.Spec.FollowUp(record.MethodTerminal),
+			Reason: WithNotes(in.CA.CommonName()+" is in the trust store"+where(st.Trust.CA)+" only until the next reload: see follow_up", st.Notes)}
+	}
 	if st.Trust.CAPresent {
 		return Decision{Verdict: record.Compliant, Reason: in.CA.CommonName() + " is in the trust store" + where(st.Trust.CA)}
 	}
@@ -56,6 +71,30 @@ func Decide(in Input) Decision {
 		b := st.Blockers[0]
 		return Decision{Verdict: b.Verdict, Reason: WithNotes(b.Reason, st.Notes)}
 	}
+	return method(in)
+}
+
+// lasting is the decision for a CA present only until the next reload: a
+// method that makes it last, when the operator's choice gives one that
+// cannot end in the same place (auto's choice must have no fallback).
+func lasting(in Input) (Decision, bool) {
+	m := in.Prefs.Method
+	if in.Prefs.Auto() {
+		m = in.Spec.AutoMethod(in.Prefs)
+	}
+	md, ok := in.Spec.Method(m)
+	if !ok || !md.Persistent || (in.Prefs.Auto() && md.Fallback != "") {
+		return Decision{}, false
+	}
+	d := method(in)
+	d.Reason = WithNotes(d.Reason, []string{in.CA.CommonName() + " is there only until the next reload" + where(in.State.Trust.CA) + ": import it where it lasts"})
+	return d, d.Verdict == record.Remediate
+}
+
+// method decides the import method: import_method, or the platform's auto
+// choice, with its fallback and worst-case persistence.
+func method(in Input) Decision {
+	f, st := in.Facts, in.State
 	m := in.Prefs.Method
 	auto := in.Prefs.Auto()
 	if auto {
@@ -73,7 +112,12 @@ func Decide(in Input) Decision {
 			return Decision{Verdict: record.Error, Method: m, Reason: "bundle " + in.Prefs.BundleFile + " is not on the device; copy it there first"}
 		}
 	}
-	return Decision{Verdict: record.Remediate, Method: m, Persistent: record.Bool(md.Persistent), Reason: WithNotes(reason(md, in.Prefs, auto), st.Notes)}
+	d := Decision{Verdict: record.Remediate, Method: m, Persistent: record.Bool(md.Persistent), Reason: WithNotes(reason(md, in.Prefs, auto), st.Notes)}
+	if fb, ok := in.Spec.Method(md.Fallback); auto && ok {
+		d.Fallback = fb.Name
+		d.Persistent = record.Bool(md.Persistent && fb.Persistent)
+	}
+	return d
 }
 
 func appliance(in Input) Decision {
@@ -92,15 +136,7 @@ func appliance(in Input) Decision {
 // reason says what the method does, with what the platform's data says
 // about it (a fallback under auto, a note).
 func reason(md platform.Method, p platform.Prefs, auto bool) string {
-	var r string
-	switch md.Name {
-	case record.MethodTerminal:
-		r = "paste the certificate at the terminal"
-	case record.MethodURL:
-		r = "trustpool import from " + p.BundleURL + " (the device needs DNS and HTTP access to it)"
-	case record.MethodFile:
-		r = "trustpool import from " + p.BundleFile
-	}
+	r := action(md, p)
 	if auto {
 		r += " (import_method auto)"
 		if md.Fallback != "" && md.FallbackNote != "" {
@@ -111,6 +147,34 @@ func reason(md platform.Method, p platform.Prefs, auto bool) string {
 		r += "; " + md.Note
 	}
 	return r
+}
+
+// action is what a method does, in a few words.
+func action(md platform.Method, p platform.Prefs) string {
+	switch md.Name {
+	case record.MethodTerminal:
+		return "paste the certificate at the terminal"
+	case record.MethodURL:
+		return "trustpool import from " + p.BundleURL + " (the device needs DNS and HTTP access to it)"
+	case record.MethodFile:
+		return "trustpool import from " + p.BundleFile
+	}
+	return string(md.Name)
+}
+
+// Applied is the reason of a device once a method ran: what was done,
+// named by the method actually used, with the fallback taken (if any), a
+// pointer to the follow-up when the method does not survive a reload, and
+// the detection notes.
+func Applied(md platform.Method, p platform.Prefs, fallback string, notes []string) string {
+	r := action(md, p)
+	if fallback != "" {
+		r += " (" + fallback + ")"
+	}
+	if !md.Persistent {
+		r += "; lost on the next reload: see follow_up"
+	}
+	return WithNotes(r, notes)
 }
 
 // WithNotes appends notes to a reason, each once: a note the reason already

@@ -34,6 +34,7 @@ func TestDecide(t *testing.T) {
 	}
 	absent := &platform.State{}
 	present := &platform.State{Trust: detect.Trust{CAPresent: true, CA: &detect.Cert{Store: "Trustpool: Built-In"}}}
+	ephemeral := &platform.State{Trust: detect.Trust{CAPresent: true, CA: &detect.Cert{Store: "Trustpool"}}, LostOnReload: true}
 	no, yes := false, true
 	affected := &record.Advisory{Notice: "FN72289", Affected: true, Fixed: "12.5(1)SU5 or 14SU1"}
 	fine := &record.Advisory{Notice: "FN72289", Affected: false, Note: "at or above the fixed release"}
@@ -48,6 +49,8 @@ func TestDecide(t *testing.T) {
 		method     record.Method
 		persistent *bool
 		reason     string // a part the reason must contain
+		fallback   record.Method
+		followUp   bool // a compliant device lost on reload
 	}{
 		// Out of scope.
 		{name: "classic IOS", in: plan.Input{Facts: detect.Facts{Platform: "ios", Reason: "classic IOS is not covered by the field notices"}},
@@ -104,7 +107,25 @@ func TestDecide(t *testing.T) {
 			verdict: record.Remediate, method: record.MethodFile, persistent: &yes, reason: "harddisk:/ios.p7b"},
 		{name: "iosxr auto without a bundle", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: absent,
 			Prefs: platform.Prefs{Method: record.MethodAuto, BundleURL: url}},
-			verdict: record.Remediate, method: record.MethodURL, persistent: &yes, reason: "falls back to terminal, which does not survive a reload"},
+			verdict: record.Remediate, method: record.MethodURL, fallback: record.MethodTerminal, persistent: &no, reason: "falls back to terminal, which does not survive a reload"},
+		{name: "iosxr url chosen has no fallback", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: absent,
+			Prefs: platform.Prefs{Method: record.MethodURL, BundleURL: url}},
+			verdict: record.Remediate, method: record.MethodURL, persistent: &yes, reason: "needs DNS and HTTP"},
+
+		// A CA that a reload loses (IOS XR trustpoint Trustpool): a
+		// follow-up, unless the operator's choice makes it last.
+		{name: "iosxr lost on reload, auto without a bundle", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: ephemeral,
+			Prefs: platform.Prefs{Method: record.MethodAuto, BundleURL: url}},
+			verdict: record.Compliant, persistent: &no, followUp: true, reason: "in the trust store (Trustpool) only until the next reload"},
+		{name: "iosxr lost on reload, auto with a bundle", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: ephemeral,
+			Prefs: platform.Prefs{Method: record.MethodAuto, BundleFile: "harddisk:/ios.p7b"}},
+			verdict: record.Remediate, method: record.MethodFile, persistent: &yes, reason: "only until the next reload (Trustpool): import it where it lasts"},
+		{name: "iosxr lost on reload, url chosen", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: ephemeral,
+			Prefs: platform.Prefs{Method: record.MethodURL, BundleURL: url}},
+			verdict: record.Remediate, method: record.MethodURL, persistent: &yes},
+		{name: "iosxr lost on reload, terminal chosen", in: plan.Input{Facts: supported("iosxr", "6.5.3"), Spec: spec("iosxr"), State: ephemeral,
+			Prefs: platform.Prefs{Method: record.MethodTerminal}},
+			verdict: record.Compliant, persistent: &no, followUp: true},
 		{name: "asa auto", in: plan.Input{Facts: supported("asa", "9.16(3)19"), Spec: spec("asa"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
 			verdict: record.Remediate, method: record.MethodTerminal, persistent: &yes},
 		{name: "fxos auto", in: plan.Input{Facts: supported("fxos", "2.10(1.159)"), Spec: spec("fxos"), State: absent, Prefs: platform.Prefs{Method: record.MethodAuto}},
@@ -152,8 +173,14 @@ func TestDecide(t *testing.T) {
 			if d.Verdict == record.Remediate && (d.Method == "" || d.Method == record.MethodAuto || d.Persistent == nil) {
 				t.Errorf("remediate must name a concrete method and its persistence: %+v", d)
 			}
-			if d.Verdict != record.Remediate && d.Persistent != nil {
+			if d.Verdict != record.Remediate && d.Persistent != nil && d.FollowUp == "" {
 				t.Errorf("persistent %s on a %s verdict", show(d.Persistent), d.Verdict)
+			}
+			if d.Fallback != tt.fallback {
+				t.Errorf("fallback %q, want %q", d.Fallback, tt.fallback)
+			}
+			if (d.FollowUp != "") != tt.followUp || (tt.followUp && !strings.Contains(d.FollowUp, "bundle_file")) {
+				t.Errorf("follow-up %q, want one: %v (saying what makes it last)", d.FollowUp, tt.followUp)
 			}
 		})
 	}

@@ -53,6 +53,9 @@ type State struct {
 	Notes []string
 	// Serial is the chassis serial where `show version` lacks it (IOS XR).
 	Serial string
+	// LostOnReload: the CA is present only where a reload loses it (IOS
+	// XR's trustpoint Trustpool, filled by the terminal method).
+	LostOnReload bool
 }
 
 // Blocker is one reason the import cannot run on a device as it is.
@@ -85,6 +88,10 @@ type Result struct {
 	// Fallback says a fallback was taken and why, e.g. "url failed (…);
 	// used terminal".
 	Fallback string
+	// After is the trust store as the driver read it once the import was
+	// done, when it read it (to decide a fallback by state); the caller
+	// then need not read it again to verify. nil: not read.
+	After *State
 }
 
 // Driver is the code of one platform that trustfix logs in to. It holds

@@ -3,6 +3,7 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -61,6 +62,26 @@ type Session struct {
 	// send: ReadShow, ReadDir and the platform's own (enable, the paging
 	// command, Extra), as patterns matched whole; none means show only.
 	ReadOnly []string
+	// Questions are the questions of the CLI whose safe answer is known:
+	// every wait of a session answers them. Any other question stops the
+	// step at once (the session cancels it): docs/platforms.md.
+	Questions []Answer
+	// Cancel is what cancels a question nobody answers ("" is ^C).
+	Cancel string
+
+	questions []session.Question // Questions, compiled by validate
+}
+
+// Answer is a question of the platform's CLI and its known, safe answer.
+type Answer struct {
+	// After are the commands that may ask it, as their first words;
+	// none: any command.
+	After []string
+	// Question is a regular expression matched against the line the
+	// device waits on; anchor it (^…\s*$) and quote its brackets.
+	Question string
+	// Reply is typed, then Enter ("" is Enter alone).
+	Reply string
 }
 
 // The read-only lines most platforms allow (pkg/session).
@@ -72,7 +93,7 @@ const (
 // Profile is the platform's session profile, for session.Open and Use.
 func (s *Spec) Profile() *session.Profile {
 	return &session.Profile{Platform: s.ID, Definition: s.Session.Definition, Enable: s.Session.Enable, Paging: s.Session.Paging,
-		Extra: s.Session.Extra, ReadOnly: s.Session.ReadOnly}
+		Extra: s.Session.Extra, ReadOnly: s.Session.ReadOnly, Questions: s.Session.questions, Cancel: s.Session.Cancel}
 }
 
 // Detection is how `show version` identifies a platform.
@@ -98,6 +119,9 @@ type Method struct {
 	FallbackNote string
 	// Note is added to the plan's reason whenever the method is chosen.
 	Note string
+	// FollowUp, for a method that is not Persistent, says what makes its
+	// fix last: the record's follow_up.
+	FollowUp string
 }
 
 // CLI reports whether trustfix logs in to the platform and acts.
@@ -118,6 +142,19 @@ func (s *Spec) Method(m record.Method) (Method, bool) {
 		return Method{}, false
 	}
 	return s.Methods[i], true
+}
+
+// FollowUp is what makes a fix by method m last ("" when m is
+// persistent); a method without its own text gets a generic one.
+func (s *Spec) FollowUp(m record.Method) string {
+	md, _ := s.Method(m)
+	switch {
+	case md.Persistent:
+		return ""
+	case md.FollowUp != "":
+		return md.FollowUp
+	}
+	return "lost at the next reload (" + s.ID + " " + string(m) + " method): fix it again with a method that is saved"
 }
 
 // Persistent says whether method m survives a reload.
@@ -166,8 +203,11 @@ var ErrStopped = errors.New("the session takes no more commands")
 // and the platform's data names a fallback for m. It holds under
 // import_method auto, when the failure is the device's answer (not a
 // stopped session), and gives the method to run and the Result's text.
+//
+// A question the session cancelled (session.ErrQuestion) is no failure of
+// the method: the operator must read it, and nothing more is sent.
 func Fallback(methods []Method, m record.Method, p Prefs, err error) (record.Method, string, bool) {
-	if err == nil || !p.Auto() || errors.Is(err, ErrStopped) {
+	if err == nil || !p.Auto() || errors.Is(err, ErrStopped) || errors.Is(err, session.ErrQuestion) {
 		return "", "", false
 	}
 	i := slices.IndexFunc(methods, func(x Method) bool { return x.Name == m })
@@ -208,6 +248,14 @@ func (s *Spec) validate() error {
 		return fmt.Errorf("platform %q: a driver needs methods and an auto choice", s.ID)
 	case s.AutoMethod(Prefs{}) == "":
 		return fmt.Errorf("platform %q: import_method auto needs a method that applies without a bundle_file", s.ID)
+	}
+	s.Session.questions = nil
+	for _, a := range s.Session.Questions {
+		re, err := regexp.Compile(a.Question)
+		if err != nil {
+			return fmt.Errorf("platform %q: question %q: %w", s.ID, a.Question, err)
+		}
+		s.Session.questions = append(s.Session.questions, session.Question{After: a.After, Pattern: re, Answer: a.Reply})
 	}
 	for _, m := range s.Auto {
 		if _, ok := s.Method(m); !ok {

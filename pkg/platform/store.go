@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"path"
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
@@ -21,9 +22,14 @@ func TrustStore(r Reader, cmd string, parse func(string) ([]detect.Cert, error),
 	return detect.Evaluate(certs, ca), nil
 }
 
-// HasFile reports whether `dir DIR` lists a file named name (the last
-// column of a line), for the file method's bundle.
-func HasFile(r Reader, dir, name string) (bool, error) {
+// HasFile reports whether file system fs (harddisk:) holds name, which may
+// be in a folder (dir/ios.p7b): `dir harddisk:/dir` lists a line whose
+// last column is ios.p7b. For the file method's bundle.
+func HasFile(r Reader, fs, name string) (bool, error) {
+	dir := fs
+	if d := path.Dir(strings.TrimPrefix(name, "/")); d != "." {
+		dir, name = fs+"/"+d, path.Base(name)
+	}
 	out, err := r.Show("dir " + dir)
 	if err != nil {
 		return false, err

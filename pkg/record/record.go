@@ -84,12 +84,26 @@ type Record struct {
 	CAPresent       *bool `json:"ca_present"`
 	QuoVadisPresent *bool `json:"quovadis_present,omitempty"`
 
-	Verdict    Verdict   `json:"verdict"`
-	Method     Method    `json:"method"`
-	Persistent *bool     `json:"persistent"`
-	Reason     string    `json:"reason,omitempty"` // why this verdict/method, one line
-	Advisory   *Advisory `json:"advisory"`
-	Error      string    `json:"error"`
+	Verdict Verdict `json:"verdict"`
+	// Method is, for a plan, the method chosen; once applied, the method
+	// actually used (after a fallback, the fallback).
+	Method Method `json:"method"`
+	// FallbackMethod, on a plan row, is the method the device falls back
+	// to if Method fails there (import_method auto): Persistent is then
+	// the worse of the two.
+	FallbackMethod Method    `json:"fallback_method,omitempty"`
+	Persistent     *bool     `json:"persistent"`
+	Reason         string    `json:"reason,omitempty"` // why this verdict/method, one line; names the method used
+	Advisory       *Advisory `json:"advisory"`
+	Error          string    `json:"error"`
+	// FollowUp is set when the CA is on the device only until its next
+	// reload (persistent: false): what makes it last. Such a device is
+	// listed apart from failures and fails the run (exit 2) unless
+	// NonPersistentAllowed.
+	FollowUp string `json:"follow_up,omitempty"`
+	// NonPersistentAllowed: the operator accepted a fix lost on reload for
+	// this device (--allow-non-persistent, allow_non_persistent: true).
+	NonPersistentAllowed bool `json:"non_persistent_allowed,omitempty"`
 
 	// Apply-only fields.
 	Outcome    Outcome    `json:"outcome,omitempty"`
@@ -102,14 +116,23 @@ type Record struct {
 	Transcript string     `json:"transcript,omitempty"`
 
 	// Run binds a journal line to the run that wrote it (resume refuses a
-	// journal of another inventory or CA).
+	// journal of another CA).
 	Run *RunInfo `json:"run,omitempty"`
+
+	// NotSelected marks, in the output of a resumed run, a device of the
+	// journal that this run did not select (removed from the inventory,
+	// or left out by --limit): shown, never counted. Never journaled.
+	NotSelected bool `json:"not_selected,omitempty"`
 }
 
-// RunInfo identifies the inputs of a run.
+// RunInfo identifies a run. A resumed run is the same run when its CA is
+// the same; its devices are matched by name, host and port (journal
+// Resume), so an edited inventory can be resumed.
 type RunInfo struct {
-	ID            string `json:"id"`
-	Inventory     string `json:"inventory"`      // sha256 of the inventory file
+	ID string `json:"id"`
+	// Inventory is the sha256 of the inventory file, for the record only:
+	// an edit does not stop a resume.
+	Inventory     string `json:"inventory"`
 	CAFingerprint string `json:"ca_fingerprint"` // SHA-1 of the target CA
 }
 

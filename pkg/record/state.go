@@ -43,6 +43,9 @@ func (r Record) Done() bool {
 // unsupported are answers, not failures; an in-progress last line is a
 // device the run stopped while changing.
 func (r Record) Failed() bool {
+	if r.NotSelected {
+		return false
+	}
 	if r.Outcome != "" {
 		return r.Outcome == Failed || r.Outcome == InProgress
 	}
@@ -67,9 +70,19 @@ func (r Record) ChangeBegun() bool {
 	return false
 }
 
-// NeedsFollowUp reports whether a device was remediated by a method that
-// does not survive a reload (persistent: false): fixed until its next
-// reload, so someone must come back to it.
+// NeedsFollowUp reports whether a device holds the CA only until its next
+// reload: remediated by a method that does not survive one (persistent:
+// false), or found so (follow_up set), so someone must come back to it.
 func (r Record) NeedsFollowUp() bool {
+	switch {
+	case r.NotSelected || r.Failed():
+		return false
+	case r.FollowUp != "":
+		return true
+	}
 	return r.Outcome == Remediated && r.Persistent != nil && !*r.Persistent
 }
+
+// FollowUpDue reports a follow-up the operator has not accepted: it fails
+// the run (exit 2) as a failure does, but is listed apart.
+func (r Record) FollowUpDue() bool { return r.NeedsFollowUp() && !r.NonPersistentAllowed }

@@ -70,9 +70,30 @@ func TestNeedsFollowUp(t *testing.T) {
 		{Record{Outcome: Remediated}, false},
 		{Record{Outcome: Failed, Persistent: Bool(false)}, false},
 		{Record{Verdict: Remediate, Persistent: Bool(false)}, false}, // a plan row
+		{Record{Verdict: Compliant, Persistent: Bool(false), FollowUp: "stage a bundle"}, true},
+		{Record{Outcome: AlreadyCompliant, Persistent: Bool(false), FollowUp: "stage a bundle"}, true},
+		{Record{Outcome: Failed, FollowUp: "stage a bundle"}, false},
+		{Record{Outcome: Remediated, Persistent: Bool(false), NotSelected: true}, false},
 	} {
 		if got := tc.r.NeedsFollowUp(); got != tc.want {
 			t.Errorf("%+v: NeedsFollowUp() = %v, want %v", tc.r, got, tc.want)
 		}
+	}
+}
+
+func TestFollowUpDue(t *testing.T) {
+	r := Record{Outcome: Remediated, Persistent: Bool(false), FollowUp: "stage a bundle"}
+	if !r.FollowUpDue() {
+		t.Error("a follow-up nobody accepted is not due")
+	}
+	r.NonPersistentAllowed = true
+	if r.FollowUpDue() || !r.NeedsFollowUp() {
+		t.Errorf("accepted: due %v, needs follow-up %v; want false, true", r.FollowUpDue(), r.NeedsFollowUp())
+	}
+}
+
+func TestNotSelectedNeverFails(t *testing.T) {
+	if (Record{Outcome: Failed, NotSelected: true}).Failed() {
+		t.Error("a device this run did not select counts as failed")
 	}
 }

@@ -44,6 +44,7 @@ func (r *Runner) appliance(rec *record.Record, spec *platform.Spec, dev inventor
 // outcome of a device that will not be changed.
 func (r *Runner) decide(rec *record.Record, dec plan.Decision) {
 	rec.Verdict, rec.Method, rec.Persistent, rec.Reason = dec.Verdict, dec.Method, dec.Persistent, dec.Reason
+	rec.FallbackMethod, rec.FollowUp = dec.Fallback, dec.FollowUp
 	if dec.Verdict == record.Error && rec.Error == "" {
 		rec.Error = dec.Reason
 	}
@@ -139,10 +140,30 @@ func (r *Runner) live(ctx context.Context, a *record.Attempt, dev inventory.Devi
 		return
 	}
 	defer sess.Close()
+	// The credentials are proven once the device took them: at login when
+	// its platform is known (the session enabled), else once detection
+	// switched the session to the platform found.
+	loggedIn := func() {
+		if r.OnLogin != nil {
+			r.OnLogin(dev)
+		}
+	}
+	if want != nil {
+		loggedIn()
+	}
 	sh := guard(sess, ctx, r.Hard)
 	rec.Stage = record.StageDetect
-	use := func(spec *platform.Spec) error { return sess.Use(*spec.Profile()) }
+	use := func(spec *platform.Spec) error {
+		err := sess.Use(*spec.Profile())
+		if err == nil {
+			loggedIn()
+		}
+		return err
+	}
 	spec, st, dec, ok := r.detect(a, sh, use, want, Prefs(dev))
+	if rec.Verdict != record.AuthFailed {
+		loggedIn() // a platform without enable, or one trustfix does not cover
+	}
 	if rec.Hostname == "" {
 		rec.Hostname = sess.Hostname() // XR and FXOS print it only in the prompt
 	}
@@ -250,23 +271,50 @@ func (r *Runner) apply(a *record.Attempt, sh platform.Shell, spec *platform.Spec
 	// The driver may fall back to another method (under import_method
 	// auto); the Result names the method used and says why.
 	res, err := spec.Apply(sh, dec.Method, r.CA, prefs)
-	rec.Method, rec.Persistent, rec.Fallback = res.Method, record.Bool(res.Persistent), res.Fallback
-	if err != nil {
+	rec.Method, rec.Persistent, rec.Fallback, rec.FallbackMethod = res.Method, record.Bool(res.Persistent), res.Fallback, ""
+	md, _ := spec.Method(res.Method)
+	rec.Reason = plan.Applied(md, prefs, res.Fallback, st.Notes)
+	if err != nil && (errors.Is(err, platform.ErrStopped) || errors.Is(err, platform.ErrNotSupported)) {
 		r.fail(a, record.StageImport, fmt.Errorf("import: %w", err))
 		return err
 	}
+	// Success is what the trust store lists now, whatever the device said
+	// (its messages are largely unverified: docs/platforms.md).
 	rec.Stage = record.StageVerify
-	after, err := spec.Driver.Detect(sh, r.CA, prefs)
-	if err != nil {
-		r.fail(a, record.StageVerify, fmt.Errorf("verify: %w", err))
-		return err
+	after := res.After
+	if after == nil || err != nil {
+		st, derr := spec.Driver.Detect(sh, r.CA, prefs)
+		if derr != nil {
+			// The import may have landed: "possibly changed" (the stage
+			// says so to a resume), never "not installed".
+			cause := fmt.Errorf("verify: could not verify: %w", derr)
+			if err != nil {
+				cause = fmt.Errorf("import: %v; verify: could not verify: %w", err, derr)
+			}
+			r.fail(a, record.StageVerify, cause)
+			rec.CAPresent = nil // unknown: never "not installed"
+			return derr
+		}
+		after = &st
 	}
-	if !after.Trust.CAPresent {
+	rec.CAPresent = record.Bool(after.Trust.CAPresent)
+	switch {
+	case !after.Trust.CAPresent && err != nil:
+		r.fail(a, record.StageImport, fmt.Errorf("import: %w", err))
+		return err
+	case !after.Trust.CAPresent:
 		err := fmt.Errorf("verify: the device accepted the import but does not list %s; configuration not saved", r.CA.CommonName())
 		r.fail(a, record.StageVerify, err)
 		return err
+	case after.LostOnReload && res.Persistent:
+		err := fmt.Errorf("verify: after the %s import %s is still listed only where a reload loses it; configuration not saved", res.Method, r.CA.CommonName())
+		r.fail(a, record.StageVerify, err)
+		return err
 	}
-	rec.CAPresent = record.Bool(true)
+	rec.Reason = plan.Applied(md, prefs, res.Fallback, after.Notes)
+	if err != nil {
+		rec.Reason = plan.WithNotes(rec.Reason, []string{"the device's answer read as a failure (" + err.Error() + "), but it lists " + r.CA.CommonName()})
+	}
 	rec.Proof = proof(after.Trust.CA)
 	rec.Stage = record.StageSave
 	if err := spec.Driver.Save(sh); err != nil {
@@ -276,6 +324,7 @@ func (r *Runner) apply(a *record.Attempt, sh platform.Shell, spec *platform.Spec
 	rec.Stage = record.StageDone
 	rec.Outcome = record.Remediated
 	rec.Error = ""
+	rec.FollowUp = spec.FollowUp(res.Method)
 	return nil
 }
 

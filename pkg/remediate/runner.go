@@ -17,6 +17,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/plan"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/safefile"
@@ -54,6 +55,16 @@ type Runner struct {
 	// Interrupted says a previous run stopped while changing this device:
 	// if it is now compliant, the save that run never reached is done.
 	Interrupted func(name string) bool
+	// Note is a remark on the device from the run itself (a resume: its
+	// port changed since the journal), added to its record's reason.
+	Note func(name string) string
+	// OnLogin is told, once per attempt, that the device accepted the
+	// credentials (login, and enable where the platform needs it): the
+	// fleet's credential circuit breaker lets more devices use them.
+	OnLogin func(dev inventory.Device)
+	// AllowNonPersistent accepts a fix lost on reload on every device
+	// (--allow-non-persistent), as allow_non_persistent does for one.
+	AllowNonPersistent bool
 
 	// knownHosts is shared by every device of the run: known_hosts is
 	// parsed once, and accept-new appends are serialised.
@@ -81,6 +92,15 @@ func (r *Runner) Device(ctx context.Context, dev inventory.Device, n int) (a rec
 	defer func() {
 		fin := r.now()
 		a.Record.Finished = &fin
+	}()
+	defer func() {
+		rec := &a.Record
+		if rec.FollowUp != "" {
+			rec.NonPersistentAllowed = r.AllowNonPersistent || dev.AllowNonPersistent
+		}
+		if r.Note != nil {
+			rec.Reason = plan.WithNotes(rec.Reason, []string{r.Note(dev.Name)})
+		}
 	}()
 	if spec, err := r.Registry.Lookup(dev.Platform); err == nil && !spec.CLI() {
 		r.appliance(&a.Record, spec, dev)

@@ -23,6 +23,7 @@ var (
 	ApplyColumns = append(PlanColumns[:len(PlanColumns):len(PlanColumns)],
 		"outcome", "stage", "fallback", "follow_up", "attempts", "started", "finished",
 		"proof_subject", "proof_serial", "proof_fingerprint", "transcript", "run_id",
+		"fallback_method", "non_persistent_allowed", "not_selected",
 	)
 )
 
@@ -75,6 +76,7 @@ func csvRow(r record.Record, apply bool) []string {
 	return append(row,
 		string(r.Outcome), string(r.Stage), r.Fallback, FollowUp(r), attempts(r), optTime(r.Started), optTime(r.Finished),
 		subject, serial, proof, r.Transcript, runID,
+		string(r.FallbackMethod), optTrue(r.NonPersistentAllowed), optTrue(r.NotSelected),
 	)
 }
 
@@ -90,4 +92,12 @@ func optTime(t *time.Time) string {
 		return ""
 	}
 	return t.Format(time.RFC3339Nano)
+}
+
+// optTrue is an optional true: "true", or empty.
+func optTrue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }

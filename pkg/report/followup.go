@@ -12,6 +12,9 @@ func FollowUp(r record.Record) string {
 	if !r.NeedsFollowUp() {
 		return ""
 	}
+	if r.FollowUp != "" {
+		return r.FollowUp
+	}
 	m := string(r.Method)
 	if m == "" {
 		m = "the method used"

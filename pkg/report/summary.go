@@ -33,9 +33,14 @@ type Summary struct {
 	// Failed names, in record order, the devices that failed
 	// (record.Record.Failed). Non-empty means exit code 2.
 	Failed []string `json:"failed"`
-	// FollowUp names, in record order, the devices remediated by a method
-	// that does not survive a reload (record.Record.NeedsFollowUp).
+	// FollowUp names, in record order, the devices that hold the CA only
+	// until their next reload (record.Record.NeedsFollowUp), apart from
+	// the failures; each record's follow_up says what makes it last. Exit
+	// code 2 unless every one was accepted (non_persistent_allowed).
 	FollowUp []string `json:"follow_up"`
+	// NotSelected names the devices of a resumed run's journal that the
+	// run did not select: listed, not counted as failed or follow-up.
+	NotSelected []string `json:"not_selected,omitempty"`
 }
 
 // PlatformCounts is one platform's share of a Summary; only non-zero
@@ -85,10 +90,12 @@ func Summarise(recs []record.Record) Summary {
 			pc.ByOutcome[r.Outcome]++
 		}
 		s.ByPlatform[p] = pc
-		if r.Failed() {
+		switch {
+		case r.NotSelected:
+			s.NotSelected = append(s.NotSelected, r.Name)
+		case r.Failed():
 			s.Failed = append(s.Failed, r.Name)
-		}
-		if r.NeedsFollowUp() {
+		case r.NeedsFollowUp():
 			s.FollowUp = append(s.FollowUp, r.Name)
 		}
 	}
@@ -109,7 +116,7 @@ func renderSummary(w io.Writer, recs []record.Record, opts Options) error {
 	s := Summarise(recs)
 	var failed, follow []record.Record
 	for _, r := range recs {
-		if r.Failed() {
+		if r.Failed() && !r.NotSelected {
 			failed = append(failed, r)
 		}
 		if r.NeedsFollowUp() {
@@ -131,6 +138,9 @@ func renderSummary(w io.Writer, recs []record.Record, opts Options) error {
 	}
 	kv.add(cell{text: "Failed:", style: fst}, txt(noneOr(len(failed), "")))
 	kv.add(cell{text: "Follow-up:", style: wst}, txt(noneOr(len(follow), ", fixed until the next reload")))
+	if len(s.NotSelected) > 0 {
+		kv.add(txt("Not selected:"), txt(strconv.Itoa(len(s.NotSelected))+" (in the journal, not in this run)"))
+	}
 	if err := kv.write(w, opts.Width, opts.Color); err != nil {
 		return err
 	}

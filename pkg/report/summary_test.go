@@ -108,3 +108,42 @@ func TestRenderSummaryFollowUp(t *testing.T) {
 		t.Errorf("summary follow_up %q failed %q", s.FollowUp, s.Failed)
 	}
 }
+
+// TestSummaryFollowUp: a device fixed only until its next reload is listed
+// apart from the failures, accepted or not; a device a resumed run did not
+// select is neither. The record's own follow_up text is what the table shows.
+func TestSummaryFollowUp(t *testing.T) {
+	no := record.Bool(false)
+	recs := []record.Record{
+		{Name: "xr-edge-02", Verdict: record.Remediate, Outcome: record.Remediated, Persistent: no, FollowUp: "stage a bundle"},
+		{Name: "xr-ok", Verdict: record.Remediate, Outcome: record.Remediated, Persistent: no, FollowUp: "stage a bundle", NonPersistentAllowed: true},
+		{Name: "xr-found", Verdict: record.Compliant, Persistent: no, FollowUp: "stage a bundle"},
+		{Name: "xr-broken", Verdict: record.Remediate, Outcome: record.Failed, Persistent: no},
+		{Name: "gone", Verdict: record.Remediate, Outcome: record.Failed, NotSelected: true},
+	}
+	s := Summarise(recs)
+	if !reflect.DeepEqual(s.FollowUp, []string{"xr-edge-02", "xr-ok", "xr-found"}) || !reflect.DeepEqual(s.Failed, []string{"xr-broken"}) ||
+		!reflect.DeepEqual(s.NotSelected, []string{"gone"}) {
+		t.Errorf("follow-up %q failed %q not selected %q", s.FollowUp, s.Failed, s.NotSelected)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, Table, recs[:1], Options{Apply: true, Summary: true, Width: 200}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "Follow-up (fixed until the next reload):") || !strings.Contains(out, "stage a bundle") || strings.Contains(out, "\nFailed:\n") {
+		t.Errorf("table summary:\n%s", out)
+	}
+}
+
+// TestMethodShowsTheFallback: a plan row that may fall back shows both.
+func TestMethodShowsTheFallback(t *testing.T) {
+	var buf bytes.Buffer
+	r := record.Record{Name: "xr", Verdict: record.Remediate, Method: record.MethodURL, FallbackMethod: record.MethodTerminal, Persistent: record.Bool(false)}
+	if err := Render(&buf, Table, []record.Record{r}, Options{Width: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "url→terminal") {
+		t.Errorf("METHOD does not show the fallback:\n%s", buf.String())
+	}
+}

@@ -32,7 +32,7 @@ func renderTable(w io.Writer, recs []record.Record, opts Options) error {
 	for _, r := range recs {
 		if opts.wide {
 			cells := []cell{txt(r.Name), txt(hostPort(r)), txt(platformOf(r)), txt(r.Version), txt(r.Model), txt(r.Hostname), txt(r.Serial),
-				txt(caCell(r.CAPresent)), txt(yesNo(r.QuoVadisPresent)), verdictCell(r), txt(string(r.Method)), txt(yesNo(r.Persistent)), txt(advisoryCell(r.Advisory))}
+				txt(caCell(r.CAPresent)), txt(yesNo(r.QuoVadisPresent)), verdictCell(r), txt(methodCell(r)), txt(yesNo(r.Persistent)), txt(advisoryCell(r.Advisory))}
 			if opts.Apply {
 				cells = append(cells, outcomeCell(r), txt(string(r.Stage)), txt(attempts(r)), txt(duration(r)), txt(r.Transcript))
 			}
@@ -43,7 +43,7 @@ func renderTable(w io.Writer, recs []record.Record, opts Options) error {
 		if opts.Apply {
 			st = outcomeCell(r)
 		}
-		g.add(txt(r.Name), txt(platformOf(r)), txt(r.Version), txt(caCell(r.CAPresent)), st, txt(string(r.Method)), reasonCell(r))
+		g.add(txt(r.Name), txt(platformOf(r)), txt(r.Version), txt(caCell(r.CAPresent)), st, txt(methodCell(r)), reasonCell(r))
 	}
 	if err := g.write(w, opts.Width, opts.Color); err != nil {
 		return err
@@ -150,4 +150,13 @@ func advisoryCell(a *record.Advisory) string {
 		s += " → " + a.Fixed
 	}
 	return s
+}
+
+// methodCell is the method, with the one a plan may fall back to:
+// "url→terminal".
+func methodCell(r record.Record) string {
+	if r.FallbackMethod != "" && r.Method != "" {
+		return string(r.Method) + "→" + string(r.FallbackMethod)
+	}
+	return string(r.Method)
 }

@@ -23,6 +23,11 @@ type Profile struct {
 	// Extra are terminal settings (width, timestamps): nice to have, a
 	// refusal is ignored.
 	Extra []string
+	// Questions are the questions of the platform's CLI whose safe answer
+	// is known; every wait answers them.
+	Questions []Question
+	// Cancel is what cancels a question nobody answers ("" is ^C).
+	Cancel string
 	// ReadOnly are the command lines a read-only session may send on the
 	// platform, as patterns matched whole (CmdShow, CmdDir, the profile's
 	// own settings); none means show only.
@@ -58,6 +63,7 @@ func (s *Session) Use(prof Profile) error {
 		s.platform = prof.Platform
 		s.readOnly = readOnlyRE(prof.ReadOnly)
 	}
+	s.questions, s.cancelQ = prof.Questions, prof.Cancel
 	if prof.Enable && strings.HasSuffix(strings.TrimSpace(s.prompt), ">") {
 		if err := s.enable(); err != nil {
 			return err

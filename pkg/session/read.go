@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -87,69 +84,39 @@ func (s *Session) begin() {
 // next returns the next chunk of output, waiting without polling until
 // there is one, the stream ends or ctx does.
 func (s *Session) next(ctx context.Context) ([]byte, error) {
-	ch := s.drv.Channel
 	for {
-		nb, err := ch.Read()
+		nb, err := s.drv.Channel.Read()
 		if err != nil || len(nb) > 0 {
 			return nb, err
 		}
-		if s.sh.ended() {
-			// The transport said EOF; scrapligo's reader is about to close
-			// the channel, and no chunk will wake us: look again shortly.
-			if err := sleep(ctx, ch.ReadDelay); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		select {
-		case <-s.feed.arrived:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := s.idle(ctx, 0); err != nil {
+			return nil, err
 		}
 	}
 }
 
-// exchange sends cmd as scrapligo's SendCommand does (the command, its
-// echo read back, Enter) and reads the answer until the prompt or one of
-// expect. A device error in the output is a CommandError.
-func (s *Session) exchange(cmd string, expect []*regexp.Regexp) (string, error) {
-	s.begin()
-	op := fmt.Sprintf("%q", cmd)
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
-	defer cancel()
-	ch := s.drv.Channel
-	if err := ch.Write([]byte(cmd), false); err != nil {
-		return "", s.wrap(op, err)
+// idle waits, without polling, until the channel has queued output, ctx
+// ends, or (until > 0) that long has passed: a read that watches for a
+// question must look again once the output has been still long enough.
+func (s *Session) idle(ctx context.Context, until time.Duration) error {
+	if s.sh.ended() {
+		// The transport said EOF; scrapligo's reader is about to close the
+		// channel, and no chunk will wake us: look again shortly.
+		return sleep(ctx, s.drv.Channel.ReadDelay)
 	}
-	if err := s.readEcho(ctx, cmd); err != nil {
-		return "", s.wrap(op, timedOut(err))
+	var timeout <-chan time.Time
+	if until > 0 {
+		t := time.NewTimer(until)
+		defer t.Stop()
+		timeout = t.C
 	}
-	if err := ch.WriteReturn(); err != nil {
-		return "", s.wrap(op, err)
+	select {
+	case <-s.feed.arrived:
+	case <-timeout:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	b, paged, err := s.read(ctx, expect)
-	if err != nil {
-		return "", s.wrap(op, timedOut(err))
-	}
-	out := string(b)
-	if paged {
-		out = stripPager(out)
-	}
-	out = trimLines(out)
-	return s.trimPrompt(out), failed(cmd, out, s.drv.FailedWhenContains)
-}
-
-// readUntil reads until the prompt or one of expect (after raw input: a
-// paste, a password).
-func (s *Session) readUntil(expect []*regexp.Regexp) (string, error) {
-	s.begin()
-	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
-	defer cancel()
-	b, _, err := s.read(ctx, expect)
-	if err != nil {
-		return string(b), s.wrap("read", timedOut(err))
-	}
-	return s.trimPrompt(string(b)), nil
+	return nil
 }
 
 // readEcho reads until the device has echoed input, as scrapligo's
@@ -169,39 +136,6 @@ func (s *Session) readEcho(ctx context.Context, input string) error {
 		b = append(b, nb...)
 		if util.BytesRoughlyContains(in, searchTail(b, depth)) {
 			return nil
-		}
-	}
-}
-
-// read collects output until it ends in a prompt or one of expect shows
-// in its tail; while paging is on it answers the pager, and paged says
-// whether it did.
-func (s *Session) read(ctx context.Context, expect []*regexp.Regexp) (b []byte, paged bool, err error) {
-	depth := s.drv.Channel.PromptSearchDepth
-	from := 0 // output before the last pager answer is not searched again
-	for {
-		nb, err := s.next(ctx)
-		if err != nil {
-			return b, paged, err
-		}
-		b = append(b, nb...)
-		if s.endsInPrompt(b[from:]) {
-			return b, paged, nil
-		}
-		if len(expect) == 0 && !s.pager {
-			continue
-		}
-		tail := searchTail(b[from:], depth)
-		for _, p := range expect {
-			if p.Match(tail) {
-				return b, paged, nil
-			}
-		}
-		if s.pager && reMore.Match(tail) {
-			if err := s.drv.Channel.Write([]byte(" "), false); err != nil {
-				return b, paged, err
-			}
-			from, paged = len(b), true
 		}
 	}
 }
@@ -234,33 +168,6 @@ func anchorPrompt(re *regexp.Regexp) *regexp.Regexp {
 	return a.(*regexp.Regexp)
 }
 
-// searchTail is the part of b scrapligo searches for a pattern: its last
-// depth bytes, from a line start.
-func searchTail(b []byte, depth int) []byte {
-	if depth <= 0 || len(b) <= depth {
-		return b
-	}
-	t := b[len(b)-depth:]
-	if i := bytes.IndexByte(t, '\n'); i > 0 {
-		t = t[i:]
-	}
-	return t
-}
-
-// trimLines is scrapligo's output clean-up: trailing blanks off every
-// line, surrounding newlines off the whole. Output seldom has trailing
-// blanks: then it is only trimmed, not copied.
-func trimLines(out string) string {
-	if strings.Contains(out, " \n") || strings.HasSuffix(out, " ") {
-		lines := strings.Split(out, "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " ")
-		}
-		out = strings.Join(lines, "\n")
-	}
-	return strings.Trim(out, "\n")
-}
-
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -270,11 +177,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func timedOut(err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
-		return util.ErrTimeoutError
-	}
-	return err
 }

@@ -51,6 +51,10 @@ type Options struct {
 	// read-only list (show, dir, terminal settings, scope navigation):
 	// `plan` cannot change a device.
 	ReadOnly bool
+	// QuestionWait is how long output must stay still at a question-like
+	// tail before the device counts as asking (default
+	// DefaultQuestionWait).
+	QuestionWait time.Duration
 	// AbortGrace is how long a session stays open once ctx is cancelled
 	// (the second signal), so a sequence's guard can back out; then the
 	// connection is closed (default DefaultAbortGrace). A cancel during
@@ -84,7 +88,14 @@ type Session struct {
 	// pager is true while paging is on: reads answer the pager's prompt.
 	pager  bool
 	prompt string
-	stop   chan struct{}
+	// lastCmd is the last command sent: it scopes the known questions of
+	// a read that follows raw input (a paste).
+	lastCmd string
+	// questions are the platform's known questions; cancel how it cancels
+	// any other ("" is ^C).
+	questions []Question
+	cancelQ   string
+	stop      chan struct{}
 	// cancel releases the session's context; unwatch stops the watcher
 	// that closes the connection when that context ends.
 	cancel    context.CancelFunc
@@ -238,7 +249,7 @@ func (s *Session) start() error {
 	// The device prints its banner and prompt on its own; sending a return
 	// here would leave a second prompt queued in front of the first command.
 	// (ReadUntil's bound is OpTimeout; a flood stops at MaxOutput.)
-	if _, err := s.ReadUntil(); err != nil {
+	if _, err := s.readUntil(false, nil); err != nil {
 		return fmt.Errorf("waiting for the first prompt: %w", err)
 	}
 	return nil
@@ -363,8 +374,10 @@ func (s *Session) Send(cmd string) (string, error) {
 func (s *Session) Show(cmd string) (string, error) { return s.Send(cmd) }
 
 // SendExpect runs a command and waits for the prompt or one of the extra
-// patterns (a question the command asks). Patterns must be anchored: they
-// are searched in the tail of the output as it arrives.
+// patterns (a question the command asks, which the caller answers).
+// Patterns must be anchored: they are searched in the tail of the output
+// as it arrives. Meanwhile the platform's known questions are answered and
+// any other question is cancelled (a *QuestionError).
 func (s *Session) SendExpect(cmd string, expect ...*regexp.Regexp) (string, error) {
 	if err := s.allowed(cmd); err != nil {
 		return "", err
@@ -399,9 +412,10 @@ func (s *Session) write(text string) error {
 	return nil
 }
 
-// ReadUntil reads until one of the patterns or the prompt appears.
+// ReadUntil reads until one of the patterns or the prompt appears (after
+// raw input: a paste), handling questions as SendExpect does.
 func (s *Session) ReadUntil(expect ...*regexp.Regexp) (string, error) {
-	return s.readUntil(expect)
+	return s.readUntil(true, expect)
 }
 
 // AtPrompt reports whether text ends with one of the platform's prompts.

@@ -156,16 +156,24 @@ func (Driver) Recover(sh platform.Shell, m record.Method, ca *cert.CA, _ platfor
 	return "removed trustpoint " + name + ", which the cut-short sequence had created (running configuration only)", nil
 }
 
+// importURL imports the bundle into the trustpool. Only a failure line
+// fails it here: the counters' layout and values are [unverified] (one
+// expired or FIPS-refused root in Cisco's bundle is counted as failed while
+// IdenTrust installs), so whether it worked is what the trust store lists
+// afterwards (the caller reads it again).
 func importURL(sh platform.Shell, url string) error {
 	if url == "" {
 		return platform.Step("import url", fmt.Errorf("%w: no bundle_url", platform.ErrNotSupported))
 	}
 	out, err := sh.Send("crypto ca trustpool import url " + url)
-	if err == nil && (!strings.Contains(out, "Root file signature verified.") || !regexp.MustCompile(`(?m)^\s*failed:\s+0\s*$`).MatchString(out)) {
-		err = platform.Rejected(out, "the trustpool import did not complete")
+	if err == nil && reURLFailure.MatchString(out) {
+		err = platform.Rejected(out, "the trustpool import failed")
 	}
 	return platform.Step("trustpool import", err)
 }
+
+// reURLFailure is a failure line of the url import.
+var reURLFailure = regexp.MustCompile(`(?im)^\s*(?:ERROR:|%\s?Error)|import failed`)
 
 // configure enters global configuration, answering the first-use question
 // about anonymous error reporting with "ask later" (changes nothing). The

@@ -11,7 +11,7 @@ func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "fxos",
 		Session: platform.Session{File: "cisco_fxos.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 511"},
-			ReadOnly: []string{platform.ReadShow, `scope security`, `top`, `up`, `terminal (?:length|width) \d{1,3}`}},
+			ReadOnly: []string{platform.ReadShow, `scope security`, `scope trustpoint [A-Za-z0-9_.:-]{1,64}`, `top`, `up`, `terminal (?:length|width) \d{1,3}`}},
 		Methods: []platform.Method{{Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal},
 		Driver:  Driver{},

@@ -109,3 +109,33 @@ func firstLine(out string) string {
 	}
 	return ""
 }
+
+// reRule is the dashes under a table's header.
+var reRule = regexp.MustCompile(`^\s*-{3,}[\s-]*$`)
+
+// TrustpointNames lists the trustpoints a listing names: by a name label
+// (`Trustpoint Name: X`, `Trustpoint: X`) or as the first column of a
+// summary table under a rule of dashes.
+func TrustpointNames(out string) []string {
+	var names []string
+	add := func(n string) {
+		if n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	table := false
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.Contains(l, begin) || strings.Contains(l, end):
+		case nameRE.MatchString(l):
+			add(nameRE.FindStringSubmatch(l)[1])
+		case reRule.MatchString(l):
+			table = true
+		case table && strings.TrimSpace(l) == "":
+			table = false
+		case table:
+			add(strings.Fields(l)[0])
+		}
+	}
+	return names
+}

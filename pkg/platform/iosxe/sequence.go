@@ -18,7 +18,7 @@ func (Driver) Sequence(m record.Method, ca *cert.CA, p platform.Prefs) (platform
 		steps = append(steps,
 			platform.Line{Send: "crypto pki trustpool import terminal", Note: `waits for "% End with a blank line or \"quit\" on a line by itself."`},
 			platform.PasteCert(ca.Base64Lines(), ca, "certificate body without BEGIN/END lines"),
-			platform.Line{Send: "", Note: "an empty line ends the paste; success is \"" + success + "\""},
+			platform.Line{Send: "", Note: "an empty line ends the paste; then the trustpool is read again: the listing decides"},
 		)
 	case record.MethodURL, record.MethodFile:
 		src := p.BundleURL
@@ -28,7 +28,7 @@ func (Driver) Sequence(m record.Method, ca *cert.CA, p platform.Prefs) (platform
 		if src == "" {
 			return seq, fmt.Errorf("%w: no %s source configured", platform.ErrNotSupported, m)
 		}
-		steps = append(steps, platform.Line{Send: "crypto pki trustpool import url " + src, Note: "success is \"" + success + "\""})
+		steps = append(steps, platform.Line{Send: "crypto pki trustpool import url " + src, Note: "then the trustpool is read again: the listing decides"})
 	default:
 		return seq, fmt.Errorf("%w: IOS XE method %q", platform.ErrNotSupported, m)
 	}
@@ -36,6 +36,7 @@ func (Driver) Sequence(m record.Method, ca *cert.CA, p platform.Prefs) (platform
 	seq.Save = []platform.Line{
 		{Send: "write memory", Note: "success is [OK]"},
 		{Send: "", Answers: "Destination filename [startup-config]?", If: "if asked (IE3x00, FN72298)"},
+		{Send: "", Answers: "Overwrite the previous NVRAM configuration?[confirm]", If: "if asked (startup-config written by another image)"},
 	}
 	return seq, nil
 }

@@ -5,6 +5,18 @@ import (
 	"github.com/trustfix/trustfix/pkg/record"
 )
 
+// saves are the commands that write startup-config.
+var saves = []string{"write memory", "copy running-config startup-config"}
+
+// questions are the save's questions, both answered with Enter: the
+// destination (FN72298's transcript on IE3x00) and, when startup-config
+// was written by another image, the NVRAM overwrite confirmation (an IOS
+// message widely quoted; docs/platforms.md).
+var questions = []platform.Answer{
+	{After: saves, Question: `^Destination filename \[startup-config\]\?\s*$`},
+	{After: saves, Question: `^Overwrite the previous NVRAM configuration\?\s*\[confirm\]\s*$`},
+}
+
 // Register adds IOS XE. Every method lands in the configuration that
 // write memory saves; auto is terminal, which needs no internet. The CLI
 // lands in user exec and needs enable.
@@ -12,7 +24,8 @@ func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxe", Aliases: []string{"ios-xe"},
 		Session: platform.Session{File: "cisco_iosxe.yaml", Enable: true, Paging: "terminal length 0", Extra: []string{"terminal width 511"},
-			ReadOnly: []string{platform.ReadShow, platform.ReadDir, `enable`, `terminal (?:length|width) \d{1,3}`, `terminal no monitor`}},
+			ReadOnly:  []string{platform.ReadShow, platform.ReadDir, `enable`, `terminal (?:length|width) \d{1,3}`, `terminal no monitor`},
+			Questions: questions},
 		Methods: []platform.Method{
 			{Name: record.MethodURL, Persistent: true},
 			{Name: record.MethodFile, Persistent: true},

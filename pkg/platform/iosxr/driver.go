@@ -4,13 +4,18 @@
 package iosxr
 
 import (
+	"errors"
 	"fmt"
+	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/session"
 )
 
 // Driver runs the IOS XR sequences.
@@ -25,15 +30,18 @@ const TrustCommand = "show crypto ca trustpool"
 // XR's show version; the chassis entry of show inventory has it (optional:
 // captures may not include it).
 func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	tr, err := platform.TrustStore(r, TrustCommand, ParseTrustpool, ca)
+	out, err := r.Show(TrustCommand)
 	if err != nil {
 		return platform.State{}, err
 	}
-	st := platform.State{Trust: tr}
+	certs, err := ParseTrustpool(out)
+	if err != nil {
+		return platform.State{}, err
+	}
+	st := platform.State{Trust: evaluate(certs, ca)}
+	st.LostOnReload = st.Trust.CA != nil && st.Trust.CA.Store == terminalStore
 	if out, err := r.Show("show inventory"); err == nil {
-		if m := reSN.FindStringSubmatch(out); m != nil {
-			st.Serial = m[1]
-		}
+		st.Serial = chassisSerial(out)
 	}
 	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
 		fs, name := splitBundle(p.BundleFile)
@@ -46,31 +54,80 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform
 	return st, nil
 }
 
-// splitBundle turns harddisk:/ios.p7b into ("harddisk:", "ios.p7b").
+// chassisSerial is the serial of show inventory's first entry (the
+// chassis), "" when it has none.
+func chassisSerial(inventory string) string {
+	if m := reSN.FindStringSubmatch(inventory); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// terminalStore is the trustpoint the terminal method authenticates: its
+// certificate is not saved (FN72290).
+const terminalStore = "Trustpool"
+
+// evaluate is detect.Evaluate preferring a copy of the CA that survives a
+// reload (the trustpool proper) over one in trustpoint Trustpool.
+func evaluate(certs []detect.Cert, ca *cert.CA) detect.Trust {
+	lasting := slices.DeleteFunc(slices.Clone(certs), func(c detect.Cert) bool { return c.Store == terminalStore })
+	if tr := detect.Evaluate(lasting, ca); tr.CAPresent {
+		tr.Certs = certs
+		tr.QuoVadisPresent = detect.Evaluate(certs, ca).QuoVadisPresent
+		return tr
+	}
+	return detect.Evaluate(certs, ca)
+}
+
+// splitBundle turns harddisk:/dir/ios.p7b into ("harddisk:", "dir/ios.p7b").
 func splitBundle(file string) (fs, name string) {
 	fs, name, _ = strings.Cut(strings.TrimPrefix(file, "/"), ":")
 	return fs + ":", strings.TrimPrefix(name, "/")
 }
 
+// tmpCopy is where `run cp FILE /tmp` puts the bundle: /tmp and its base
+// name, whatever folder it came from.
+func tmpCopy(name string) string { return "/tmp/" + path.Base(name) }
+
 var (
 	rePasteReady = platform.Question(`End with a blank line or the word "quit" on a line by itself`)
 	reAccept     = platform.Question(`Do you accept this certificate? [yes/no]:`)
 	reUncommit   = platform.Question(`Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:`)
-	reSN         = regexp.MustCompile(`(?m)\bSN:\s*(\S+)`)
-	reSHA1       = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
-	reConfig     = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
-	reFailure    = regexp.MustCompile(`(?m)^\s*%\s?(Error|Invalid|Incomplete|Ambiguous)|Download failed|No such file`)
+	// reSN is the first SN: of show inventory (the chassis), possibly
+	// empty: an empty value never takes the next line's first word, nor
+	// a later module's serial.
+	reSN     = regexp.MustCompile(`\bSN:[ \t]*(\S*)`)
+	reSHA1   = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
+	reConfig = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
+	// A failure line; the words after "%" are [unverified], so a url
+	// import is judged by the trustpool afterwards, not by this.
+	reFailure = regexp.MustCompile(`(?im)^\s*%\s?(Error|Invalid|Incomplete|Ambiguous|Failed)|Download failed|No such file|not found|cannot`)
 )
 
 // Apply runs the method from exec mode (all XR imports are exec commands).
-// Under import_method auto, a url import the device fails falls back to
-// terminal (SPEC), and the Result says so.
-func (Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
+// Under import_method auto, a url import after which the trustpool does
+// not list the CA (whatever the device printed) falls back to terminal
+// (SPEC), and the Result says so.
+func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
+	res := platform.Result{Method: m}
 	err := run(sh, m, ca, p)
+	if m == record.MethodURL && p.Auto() && !errors.Is(err, platform.ErrStopped) && !errors.Is(err, session.ErrQuestion) {
+		// Decide by state: read the trustpool. The caller verifies with it.
+		st, derr := d.Detect(sh, ca, platform.Prefs{Method: m})
+		switch {
+		case derr != nil && err == nil:
+			return res, platform.Step("import url", fmt.Errorf("could not verify: %w", derr))
+		case derr == nil && st.Trust.CAPresent && !st.LostOnReload:
+			res.After = &st
+			return res, nil // the CA is there: the device's words do not matter
+		case derr == nil && err == nil:
+			err = platform.Step("import url", fmt.Errorf("%w: the trustpool does not list %s after the import", platform.ErrRejected, ca.CommonName()))
+		}
+	}
 	if fb, why, ok := platform.Fallback(methods(), m, p, err); ok {
 		return platform.Result{Method: fb, Fallback: why}, run(sh, fb, ca, p)
 	}
-	return platform.Result{Method: m}, err
+	return res, err
 }
 
 func run(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) error {
@@ -107,7 +164,7 @@ func importFile(sh platform.Shell, file string) (err error) {
 		return platform.Step("import file", fmt.Errorf("%w: no bundle_file", platform.ErrNotSupported))
 	}
 	fs, name := splitBundle(file)
-	tmp := "/tmp/" + name
+	tmp := tmpCopy(name)
 	out, err := sh.Send("run cp /" + fs + "/" + name + " /tmp")
 	if err == nil && strings.Contains(out, "cannot") {
 		err = platform.Rejected(out, "copy failed")
@@ -135,17 +192,17 @@ func (Driver) Recover(sh platform.Shell, m record.Method, _ *cert.CA, p platform
 	switch m {
 	case record.MethodFile:
 		_, name := splitBundle(p.BundleFile)
-		if name == "" || strings.ContainsAny(name, "/ ") {
+		if name == "" || strings.ContainsAny(name, " ") {
 			return "no bundle file is configured, so nothing was copied to /tmp", nil
 		}
-		out, err := sh.Send("run rm /tmp/" + name)
+		out, err := sh.Send("run rm " + tmpCopy(name))
 		if err != nil {
 			return "", platform.Step("run rm", err)
 		}
 		if strings.Contains(out, "cannot remove") {
 			return "no copy of the bundle was left in /tmp", nil
 		}
-		return "removed the copy of the bundle in /tmp/" + name, nil
+		return "removed the copy of the bundle in " + tmpCopy(name), nil
 	case record.MethodTerminal:
 		return trustpointLeft, nil
 	}

@@ -14,8 +14,22 @@ func methods() []platform.Method {
 			FallbackNote: "if the device cannot fetch it, falls back to terminal, which does not survive a reload"},
 		{Name: record.MethodFile, Persistent: true},
 		{Name: record.MethodTerminal, Persistent: false,
-			Note: "lost on reload (FN72290): stage a bundle and use file for a lasting fix"},
+			Note:     "lost on reload (FN72290): stage a bundle and use file for a lasting fix",
+			FollowUp: followUp},
 	}
+}
+
+// followUp is what makes the terminal method's fix last (FN72290).
+const followUp = "lost at the next reload (IOS XR terminal method, FN72290): copy the bundle to the device " +
+	"(e.g. harddisk:/ios.p7b) and run apply with bundle_file set (import_method file or auto), " +
+	"or with import_method url once the device reaches the bundle URL"
+
+// questions: the url import (also the file method's import from /tmp) may
+// ask before it adds the bundle's certificates; adding them is what the
+// step is for. A question about removing anything is not on this list:
+// the session cancels it.
+var questions = []platform.Answer{
+	{After: []string{"crypto ca trustpool import url"}, Question: `^(?:Add|Import) (?:the )?\d+ (?:CA )?certificates?\b[^?]*\?\s*\[yes/no\]:?\s*$`, Reply: "yes"},
 }
 
 // Register adds IOS XR: auto is file when a bundle is staged, else url.
@@ -27,7 +41,8 @@ func Register(r *platform.Registry) error {
 		Methods: methods(),
 		Auto:    []record.Method{record.MethodFile, record.MethodURL},
 		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"},
-			ReadOnly: []string{platform.ReadShow, platform.ReadDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`}},
+			ReadOnly:  []string{platform.ReadShow, platform.ReadDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`},
+			Questions: questions},
 		Driver: Driver{},
 	})
 }

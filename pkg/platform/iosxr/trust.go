@@ -18,8 +18,12 @@ var (
 	subjectRE = regexp.MustCompile(`^\s*Subject\s*:\s*(.*?)\s*$`)
 	issuerRE  = regexp.MustCompile(`^\s*Issued By\s*:\s*(.*?)\s*$`)
 	sha1RE    = regexp.MustCompile(`^\s*SHA1 Fingerprint\s*:\s*(.*?)\s*$`)
-	labelRE   = regexp.MustCompile(`^\s*[A-Za-z][\w ]*?\s*:(?:\s|$)`)
-	hexRE     = regexp.MustCompile(`^[0-9A-F]+$`)
+	// sourceRE is a block's own store line, in layouts without group
+	// headers [unverified]: "Source : Trustpoint Trustpool" or
+	// "Source : Downloaded".
+	sourceRE = regexp.MustCompile(`^\s*Source\s*:\s*(\S.*?)\s*$`)
+	labelRE  = regexp.MustCompile(`^\s*[A-Za-z][\w ]*?\s*:(?:\s|$)`)
+	hexRE    = regexp.MustCompile(`^[0-9A-F]+$`)
 )
 
 // ParseTrustpool reads `show crypto ca trustpool` and `show crypto ca
@@ -59,7 +63,9 @@ func (p *parser) run() error {
 			}
 			m := groupRE.FindStringSubmatch(l)
 			p.store = m[2]
-			if m[1] == "Trustpool" {
+			if tp, ok := strings.CutPrefix(m[2], "Trustpoint "); ok && m[1] == "Trustpool" {
+				p.store = strings.TrimSpace(tp) // "Trustpool: Trustpoint Trustpool": the trustpoint's certificates
+			} else if m[1] == "Trustpool" {
 				p.store = "Trustpool: " + m[2]
 			}
 		case headingRE.MatchString(l):
@@ -79,6 +85,13 @@ func (p *parser) run() error {
 			p.field().Subject = p.value(subjectRE)
 		case issuerRE.MatchString(l):
 			p.field().Issuer = p.value(issuerRE)
+		case sourceRE.MatchString(l) && p.cur != nil:
+			src := sourceRE.FindStringSubmatch(l)[1]
+			if name, ok := strings.CutPrefix(src, "Trustpoint "); ok {
+				p.cur.Store = strings.TrimSpace(name)
+			} else {
+				p.cur.Store = "Trustpool: " + src
+			}
 		}
 	}
 	return p.flush()

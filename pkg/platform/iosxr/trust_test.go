@@ -91,3 +91,18 @@ func FuzzParseTrustpool(f *testing.F) {
 		}
 	})
 }
+
+// TestChassisSerial: the chassis is show inventory's first entry; an
+// empty SN: is no serial, never the next line's first word nor a module's.
+func TestChassisSerial(t *testing.T) {
+	for in, want := range map[string]string{
+		"NAME: \"Rack 0\", DESCR: \"Cisco NCS-5500 Chassis\"\nPID: NCS-5500, VID: V01, SN: FOC2302R1XY\n\nNAME: \"0/RP0/CPU0\"\nPID: RP, VID: V01, SN: FOC2331R0AB\n": "FOC2302R1XY",
+		"NAME: \"Rack 0\", DESCR: \"Cisco NCS-5500 Chassis\"\nPID: NCS-5500, VID: V01, SN: \n\nNAME: \"0/RP0/CPU0\"\nPID: RP, VID: V01, SN: FOC2331R0AB\n":            "",
+		"NAME: \"Rack 0\"\nPID: NCS-5500, VID: V01, SN:\nNAME: \"0/RP0/CPU0\"\n":                                                                                      "",
+		"no inventory here": "",
+	} {
+		if got := chassisSerial(in); got != want {
+			t.Errorf("chassisSerial(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
