@@ -141,7 +141,9 @@ func TestIdentityIsOneNotion(t *testing.T) {
 	spec := shard.Spec{Count: 2}
 	base := inventory.Device{Name: "a", Host: "10.0.0.1", Port: 22}
 	rec := record.Record{Name: "a", Host: "10.0.0.1", Port: 22, Outcome: record.Remediated, Stage: record.StageDone, Run: &run}
-	idOf := func(d inventory.Device) string { return shard.RunID(run.CAFingerprint, spec, []shard.Device{Identity(d)}) }
+	idOf := func(d inventory.Device) string {
+		return shard.RunID(run.CAFingerprint, spec, []shard.Device{Identity(d)})
+	}
 	if RecordIdentity(rec) != Identity(base) {
 		t.Fatalf("a record and its device differ: %+v %+v", RecordIdentity(rec), Identity(base))
 	}
