@@ -5,6 +5,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/inventory"
+	"github.com/trustfix/trustfix/pkg/journal"
 	"github.com/trustfix/trustfix/pkg/shard"
 )
 
@@ -58,7 +59,7 @@ func shardRunID(given string, s shard.Spec, selected []inventory.Device, ca *cer
 	}
 	ids := make([]shard.Device, len(selected))
 	for i, d := range selected {
-		ids[i] = shard.Device{Name: d.Name, Host: d.Host, Port: d.Port}
+		ids[i] = journal.Identity(d)
 	}
 	return shard.RunID(ca.SHA1(), s, ids)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/shard"
 )
 
 // ErrRunMismatch matches (with errors.Is) CheckRun's refusals.
@@ -79,7 +80,7 @@ func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (
 	for _, d := range devs {
 		selected[d.Name] = true
 		r, ok := rs.Last[d.Name]
-		if ok && (r.Host != d.Host || r.Port != d.Port) {
+		if ok && RecordIdentity(r) != Identity(d) {
 			rs.Moved[d.Name] = moved(r, d)
 			rs.Todo = append(rs.Todo, d)
 			continue
@@ -98,6 +99,21 @@ func Resume(recs []record.Record, devs []inventory.Device, run record.RunInfo) (
 		}
 	}
 	return rs, nil
+}
+
+// Identity is what identifies a device in a run: its name, host and port
+// (shard.Device). It is the one notion of "the same device" that Resume
+// matches journal records by and that the shards' run id hashes
+// (shard.RunID), so both agree: a device whose host or port changed is
+// another device for both. A resume keeps the run id its journal names;
+// such a device runs again within it.
+func Identity(d inventory.Device) shard.Device {
+	return shard.Device{Name: d.Name, Host: d.Host, Port: d.Port}
+}
+
+// RecordIdentity is the Identity a record was written for.
+func RecordIdentity(r record.Record) shard.Device {
+	return shard.Device{Name: r.Name, Host: r.Host, Port: r.Port}
 }
 
 // moved says what changed in a device's address since its record.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/inventory"
 	"github.com/trustfix/trustfix/pkg/record"
+	"github.com/trustfix/trustfix/pkg/shard"
 )
 
 func TestLastByDeviceAndLatest(t *testing.T) {
@@ -129,5 +130,32 @@ func TestCheckRun(t *testing.T) {
 				t.Error("message is not one line")
 			}
 		})
+	}
+}
+
+// TestIdentityIsOneNotion: the shards' run id and Resume decide "the same
+// device" alike: an edit that Resume sees as a move (host or port) gives
+// another run id, one it does not (a field other than the address) keeps it.
+func TestIdentityIsOneNotion(t *testing.T) {
+	run := record.RunInfo{ID: "r", CAFingerprint: "ab12"}
+	spec := shard.Spec{Count: 2}
+	base := inventory.Device{Name: "a", Host: "10.0.0.1", Port: 22}
+	rec := record.Record{Name: "a", Host: "10.0.0.1", Port: 22, Outcome: record.Remediated, Stage: record.StageDone, Run: &run}
+	idOf := func(d inventory.Device) string {
+		return shard.RunID(run.CAFingerprint, spec, []shard.Device{Identity(d)})
+	}
+	if RecordIdentity(rec) != Identity(base) {
+		t.Fatalf("a record and its device differ: %+v %+v", RecordIdentity(rec), Identity(base))
+	}
+	edits := map[string]inventory.Device{"port": {Name: "a", Host: "10.0.0.1", Port: 2222}, "host": {Name: "a", Host: "10.0.0.9", Port: 22}, "groups": {Name: "a", Host: "10.0.0.1", Port: 22, Groups: []string{"edge"}}}
+	for what, d := range edits {
+		rs, err := Resume([]record.Record{rec}, []inventory.Device{d}, run)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, moved := rs.Moved["a"]
+		if newID := idOf(d) != idOf(base); moved != newID {
+			t.Errorf("%s edit: Resume moved %v, run id changed %v: the two notions disagree", what, moved, newID)
+		}
 	}
 }
