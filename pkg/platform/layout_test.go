@@ -1,9 +1,10 @@
-// Package layout_test holds the rules of the architecture that no compiler
-// checks (docs/architecture.md): the generic worker pool stays generic,
-// and what a platform is lives in its own package. The Go files are parsed
+// The rules of the architecture that no compiler checks
+// (docs/architecture.md): the generic worker pool stays generic, and what
+// a platform is lives in its own package. The Go files are parsed
 // (go/parser, go/ast), never grepped: a comment or a string that merely
 // mentions a name is not a violation.
-package layout_test
+
+package platform_test
 
 import (
 	"go/ast"
