@@ -330,20 +330,7 @@ func TestEnablePasswordIsOneLine(t *testing.T) {
 // once per line: only a chunk that leaves the device waiting on an
 // unfinished line (a prompt, a pager, a question) can end a wait.
 func TestCompleteLinesDoNotWakeTheReader(t *testing.T) {
-	sc := devsim.DefaultScenario()
-	var keep []devsim.Spec
-	for _, sp := range sc.Devices {
-		if sp.Name == "c8kv-wan-01" {
-			sp.Faults.Latency = devsim.Duration(time.Millisecond) // a packet a line
-			keep = append(keep, sp)
-		}
-	}
-	sc.Devices = keep
-	l, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
+	l := labWith(t, func(sp *devsim.Spec) { sp.Faults.Latency = devsim.Duration(time.Millisecond) }, "c8kv-wan-01") // a packet a line
 	s, err := open(t, context.Background(), target(t, l.Devices()[0]), Options{Profile: profile(t, "iosxe")})
 	if err != nil {
 		t.Fatal(err)
