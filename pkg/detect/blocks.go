@@ -55,37 +55,41 @@ func ParseCertBlocks(out string) ([]Cert, error) {
 	}
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
-		if blockStartRE.MatchString(l) {
+		if opensBlock(l) {
 			if err := flush(); err != nil {
 				return nil, err
 			}
 			cur, start = &Cert{}, i
 			continue
 		}
-		if isBlockLabel(l) && cur == nil {
-			return nil, fmt.Errorf("line %d: %q outside a certificate block", i+1, strings.TrimSpace(l))
-		}
 		if cur == nil {
+			if isBlockLabel(l) {
+				return nil, fmt.Errorf("line %d: %q outside a certificate block", i+1, strings.TrimSpace(l))
+			}
 			continue
 		}
+		// Each pattern starts with its label's word: test the word first,
+		// so that a line runs the one pattern that can match (the parse
+		// runs twice a device, over hundreds of lines; BENCHMARKS.md).
+		t := strings.TrimLeft(l, blanks)
 		var err error
 		switch {
-		case serialRE.MatchString(l):
+		case strings.HasPrefix(t, "Certificate Serial Number") && serialRE.MatchString(l):
 			cur.Serial, err = hexField(serialRE.FindStringSubmatch(l)[1], 0)
-		case sha1RE.MatchString(l):
+		case strings.HasPrefix(t, "Fingerprint SHA") && sha1RE.MatchString(l):
 			v := sha1RE.FindStringSubmatch(l)[1]
 			if v == "" && i+1 < len(lines) { // wrapped onto the next line
 				i++
 				v = lines[i]
 			}
 			cur.SHA1, err = hexField(v, 40)
-		case subjectRE.MatchString(l):
+		case strings.HasPrefix(t, "Subject") && subjectRE.MatchString(l):
 			cur.Subject, i = readDN(lines, i, subjectRE.FindStringSubmatch(l))
-		case issuerRE.MatchString(l):
+		case strings.HasPrefix(t, "Issuer") && issuerRE.MatchString(l):
 			cur.Issuer, i = readDN(lines, i, issuerRE.FindStringSubmatch(l))
-		case trustpoolRE.MatchString(l):
+		case strings.HasPrefix(t, "Trustpool") && trustpoolRE.MatchString(l):
 			cur.Store = "Trustpool: " + trustpoolRE.FindStringSubmatch(l)[1]
-		case associatedRE.MatchString(l) && !strings.HasPrefix(cur.Store, "Trustpool:"):
+		case strings.HasPrefix(t, "Associated Trustpoints") && associatedRE.MatchString(l) && !strings.HasPrefix(cur.Store, "Trustpool:"):
 			cur.Store = associatedRE.FindStringSubmatch(l)[1]
 		}
 		if err != nil {
@@ -96,6 +100,17 @@ func ParseCertBlocks(out string) ([]Cert, error) {
 		return nil, err
 	}
 	return certs, nil
+}
+
+// blanks are what \s matches.
+const blanks = "\t\n\f\r "
+
+// opensBlock is blockStartRE behind a cheap test: every line it matches
+// ends in "certificate" (no other rune folds to one of its letters).
+func opensBlock(l string) bool {
+	const word = "certificate"
+	e := strings.TrimRight(l, blanks)
+	return len(e) >= len(word) && strings.EqualFold(e[len(e)-len(word):], word) && blockStartRE.MatchString(l)
 }
 
 func isBlockLabel(l string) bool {
@@ -136,7 +151,7 @@ func readDN(lines []string, i int, m []string) (string, int) {
 		t := strings.TrimSpace(next)
 		deeper := len(next)-len(strings.TrimLeft(next, " \t")) >= indent
 		rdn := rdnLineRE.MatchString(next)
-		if t == "" || blockStartRE.MatchString(next) || labelRE.MatchString(next) || !(deeper || rdn) {
+		if t == "" || opensBlock(next) || labelRE.MatchString(next) || !(deeper || rdn) {
 			break
 		}
 		if rdn {

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +43,28 @@ func TestParseCertBlocksShapes(t *testing.T) {
 	if Evaluate(got, nil).QuoVadisPresent != true {
 		t.Error("QuoVadis by fingerprint")
 	}
+}
+
+// The parse tests a line's first word before its pattern: every line a
+// pattern matches must pass the word test too, or a label would be lost.
+func FuzzLabelWords(f *testing.F) {
+	for _, s := range []string{
+		"CA Certificate", "  Certificate  ", "Router Self-Signed Certificate", "certificate",
+		"  Certificate Serial Number (hex): 01", "Fingerprint SHA1: AB", "  Subject Name:",
+		"Issuer:", "  Trustpool: Trustpool", "Associated Trustpoints: tp", "\fSubject: x", "",
+	} {
+		f.Add(s)
+	}
+	words := map[string]*regexp.Regexp{"Certificate Serial Number": serialRE, "Fingerprint SHA": sha1RE,
+		"Subject": subjectRE, "Issuer": issuerRE, "Trustpool": trustpoolRE, "Associated Trustpoints": associatedRE}
+	f.Fuzz(func(t *testing.T, l string) {
+		if opensBlock(l) != blockStartRE.MatchString(l) {
+			t.Errorf("%q: opensBlock %v, the pattern %v", l, opensBlock(l), !opensBlock(l))
+		}
+		for w, re := range words {
+			if re.MatchString(l) && !strings.HasPrefix(strings.TrimLeft(l, blanks), w) {
+				t.Errorf("%q matches the %s pattern but does not start with the word", l, w)
+			}
+		}
+	})
 }
