@@ -92,6 +92,8 @@ func TestRegistryRefuses(t *testing.T) {
 	autoFile := cli("seven")
 	autoFile.Methods = append(autoFile.Methods, platform.Method{Name: record.MethodFile})
 	autoFile.Auto = []record.Method{record.MethodFile}
+	emptyQuestion := cli("eight")
+	emptyQuestion.Session.Questions = []platform.Answer{{Question: `^\s*(?:Proceed\?)?\s*$`}}
 	for _, tc := range []struct {
 		spec platform.Spec
 		want string
@@ -104,6 +106,7 @@ func TestRegistryRefuses(t *testing.T) {
 		{noDriverMethods, "import methods without a driver"},
 		{badFallback, `falls back to "url", which it does not offer`},
 		{autoFile, "needs a method that applies without a bundle_file"},
+		{emptyQuestion, "matches an empty line"},
 	} {
 		if err := r.Register(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Register(%q): %v, want %q", tc.spec.ID, err, tc.want)

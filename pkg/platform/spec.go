@@ -255,6 +255,10 @@ func (s *Spec) validate() error {
 		if err != nil {
 			return fmt.Errorf("platform %q: question %q: %w", s.ID, a.Question, err)
 		}
+		if re.MatchString("") {
+			// The device waits on a question: a line with words on it.
+			return fmt.Errorf("platform %q: question %q matches an empty line", s.ID, a.Question)
+		}
 		s.Session.questions = append(s.Session.questions, session.Question{After: a.After, Pattern: re, Answer: a.Reply})
 	}
 	for _, m := range s.Auto {

@@ -95,6 +95,10 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 	// (read.go).
 	s.feed.everyChunk.Store(len(w.expect) > 0)
 	from, answers := 0, 0 // from: output before it was answered (pager, question)
+	var questions []*Question
+	if w.questions && !s.opt.ReadOnly {
+		questions = after(s.questions, w.cmd)
+	}
 	still := time.Now()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -139,10 +143,12 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 			from, paged = len(b), true
 			continue
 		}
-		if !w.questions || s.opt.ReadOnly || answers >= maxAnswers {
-			continue // a read-only session answers nothing: an unknown question is cancelled
+		if answers >= maxAnswers {
+			continue
 		}
-		if q := known(s.questions, w.cmd, tailLine(tail)); q != nil {
+		// (A read-only session has no questions to answer: an unknown
+		// question is cancelled.)
+		if q := known(questions, tail); q != nil {
 			if err := ch.Write([]byte(q.Answer+"\n"), false); err != nil {
 				return b, paged, err
 			}

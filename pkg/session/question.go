@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -75,14 +76,29 @@ func looksLikeQuestion(line string) bool {
 	return reChoices.MatchString(t)
 }
 
-// known returns the entry of qs that answers line after command cmd.
-func known(qs []Question, cmd, line string) *Question {
+// after returns the entries of qs that command cmd may ask: a read
+// chooses them once, not for every chunk it reads.
+func after(qs []Question, cmd string) []*Question {
+	var out []*Question
 	for i, q := range qs {
-		if len(q.After) > 0 && !slices.ContainsFunc(q.After, func(a string) bool { return hasWords(cmd, a) }) {
-			continue
+		if len(q.After) == 0 || slices.ContainsFunc(q.After, func(a string) bool { return hasWords(cmd, a) }) {
+			out = append(out, &qs[i])
 		}
+	}
+	return out
+}
+
+// known returns the entry of qs that answers the line the device waits
+// on, the last of tail. A complete line is nobody's question: the device
+// waits on an unfinished one.
+func known(qs []*Question, tail []byte) *Question {
+	if len(qs) == 0 || bytes.HasSuffix(bytes.TrimRight(tail, " \t"), []byte("\n")) {
+		return nil
+	}
+	line := tailLine(tail)
+	for _, q := range qs {
 		if q.Pattern.MatchString(line) {
-			return &qs[i]
+			return q
 		}
 	}
 	return nil
@@ -105,11 +121,8 @@ func hasWords(cmd, prefix string) bool {
 // tailLine is the last line of b (the one the device waits on), without
 // its trailing blanks.
 func tailLine(b []byte) string {
-	s := strings.TrimRight(string(b), " \t")
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	return s
+	b = bytes.TrimRight(b, " \t")
+	return string(b[bytes.LastIndexByte(b, '\n')+1:])
 }
 
 // cancelName is how a cancel keystroke reads in a message.
