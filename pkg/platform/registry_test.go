@@ -92,6 +92,11 @@ func TestRegistryRefuses(t *testing.T) {
 	autoFile := cli("seven")
 	autoFile.Methods = append(autoFile.Methods, platform.Method{Name: record.MethodFile})
 	autoFile.Auto = []record.Method{record.MethodFile}
+	blocker := func(id string, b platform.VersionBlocker) platform.Spec {
+		s := cli(id)
+		s.Detect.Blockers = []platform.VersionBlocker{b}
+		return s
+	}
 	for _, tc := range []struct {
 		spec platform.Spec
 		want string
@@ -104,6 +109,9 @@ func TestRegistryRefuses(t *testing.T) {
 		{noDriverMethods, "import methods without a driver"},
 		{badFallback, `falls back to "url", which it does not offer`},
 		{autoFile, "needs a method that applies without a bundle_file"},
+		{blocker("eight", platform.VersionBlocker{Pattern: `^x`, Verdict: record.Remediate, Reason: "r"}), `verdict "remediate", want unsupported or error`},
+		{blocker("nine", platform.VersionBlocker{Pattern: `^x`, Verdict: record.Unsupported}), "version blocker \"^x\" without a reason"},
+		{blocker("ten", platform.VersionBlocker{Pattern: `(`, Verdict: record.Error, Reason: "r"}), "version blocker: error parsing regexp"},
 	} {
 		if err := r.Register(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Register(%q): %v, want %q", tc.spec.ID, err, tc.want)

@@ -17,9 +17,19 @@ var questions = []platform.Answer{
 	{After: saves, Question: `^Overwrite the previous NVRAM configuration\?\s*\[confirm\]\s*$`},
 }
 
+// controllerMode: a router managed by SD-WAN Manager (vManage) says so in
+// show version, and takes its configuration from the controller; FN72323
+// gives its own, manual workaround for it (docs/platforms.md).
+var controllerMode = platform.VersionBlocker{
+	Pattern: `(?i)^Router operating mode:\s*Controller-Managed`,
+	Verdict: record.Unsupported,
+	Reason:  "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)",
+}
+
 // Register adds IOS XE. Every method lands in the configuration that
 // write memory saves; auto is terminal, which needs no internet. The CLI
-// lands in user exec and needs enable.
+// lands in user exec and needs enable. A router in SD-WAN controller mode
+// is not fixed by these sequences (controllerMode).
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxe", Aliases: []string{"ios-xe"},
@@ -32,6 +42,7 @@ func Register(r *platform.Registry) error {
 			{Name: record.MethodTerminal, Persistent: true},
 		},
 		Auto:   []record.Method{record.MethodTerminal},
+		Detect: platform.Detection{Blockers: []platform.VersionBlocker{controllerMode}},
 		Driver: Driver{},
 	})
 }
