@@ -37,6 +37,9 @@ type Spec struct {
 	// Advisory is the platform's family in the field-notice tables
 	// (pkg/advisory); "" means ID.
 	Advisory string
+	// Names are what other tools' inventories call the platform: an
+	// Ansible or Nornir inventory naming it is read as this platform.
+	Names ToolNames
 	// Driver runs the sequences; nil for a platform trustfix never logs in
 	// to (Emergency Responder, Secure Email, Web Security: the verdict
 	// comes from the release the inventory gives).
@@ -124,6 +127,29 @@ type VersionBlocker struct {
 	Reason string
 
 	re *regexp.Regexp // Pattern, compiled by validate
+}
+
+// ToolNames are the names other tools give a platform in their
+// inventories; pkg/inventory/ansible and pkg/inventory/nornir read them
+// through the registry. A name of a tool belongs to one platform.
+type ToolNames struct {
+	// Ansible are ansible_network_os values (cisco.iosxr.iosxr, iosxr).
+	Ansible []ToolName
+	// Nornir are a Nornir host's platform values: the names of the
+	// connection plugins trustfix reads them for, Netmiko's (cisco_xr)
+	// and scrapli's (cisco_iosxr), and NAPALM's (iosxr).
+	Nornir []ToolName
+}
+
+// ToolName is one name another tool gives the platform.
+type ToolName struct {
+	Name string
+	// Family: the name also covers platforms that share the platform's
+	// show version lineage and that detection tells apart (Ansible's
+	// cisco.ios.ios is IOS XE and classic IOS alike), so it reads as
+	// platform auto: detection decides, and refuses what trustfix does
+	// not fix.
+	Family bool
 }
 
 // Method is one import sequence of a platform, as data.

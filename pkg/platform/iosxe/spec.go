@@ -26,6 +26,16 @@ var controllerMode = platform.VersionBlocker{
 	Reason:  "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)",
 }
 
+// names: Ansible's cisco.ios.ios and the plain ios of Nornir's plugins
+// are IOS XE and classic IOS alike, so they read as platform auto
+// (detection refuses classic IOS); the IOS XE names of Netmiko
+// (cisco_xe) and scrapli (cisco_iosxe) are IOS XE.
+var names = platform.ToolNames{
+	Ansible: []platform.ToolName{{Name: "cisco.ios.ios", Family: true}, {Name: "ios", Family: true}},
+	Nornir: []platform.ToolName{{Name: "ios", Family: true}, {Name: "cisco_ios", Family: true},
+		{Name: "iosxe"}, {Name: "cisco_xe"}, {Name: "cisco_iosxe"}},
+}
+
 // Register adds IOS XE. Every method lands in the configuration that
 // write memory saves; auto is terminal, which needs no internet. The CLI
 // lands in user exec and needs enable. A router in SD-WAN controller mode
@@ -43,6 +53,7 @@ func Register(r *platform.Registry) error {
 		},
 		Auto:   []record.Method{record.MethodTerminal},
 		Detect: platform.Detection{Blockers: []platform.VersionBlocker{controllerMode}},
+		Names:  names,
 		Driver: Driver{},
 	})
 }

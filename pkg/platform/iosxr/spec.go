@@ -43,6 +43,10 @@ func Register(r *platform.Registry) error {
 		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"},
 			ReadOnly:  []string{platform.ReadShow, platform.ReadDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`},
 			Questions: questions},
+		Names: platform.ToolNames{
+			Ansible: []platform.ToolName{{Name: "cisco.iosxr.iosxr"}, {Name: "iosxr"}},
+			Nornir:  []platform.ToolName{{Name: "iosxr"}, {Name: "cisco_xr"}, {Name: "cisco_iosxr"}, {Name: "iosxr_netconf"}},
+		},
 		Driver: Driver{},
 	})
 }
