@@ -284,7 +284,7 @@ var ErrStopped = errors.New("the session takes no more commands")
 // A question the session cancelled (session.ErrQuestion) is no failure of
 // the method: the operator must read it, and nothing more is sent.
 func Fallback(methods []Method, m record.Method, p Prefs, err error) (record.Method, string, bool) {
-	if err == nil || !p.Auto() || errors.Is(err, ErrStopped) || errors.Is(err, session.ErrQuestion) {
+	if err == nil || !p.Auto() || !Continues(err) {
 		return "", "", false
 	}
 	i := slices.IndexFunc(methods, func(x Method) bool { return x.Name == m })
