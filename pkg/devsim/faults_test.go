@@ -194,3 +194,29 @@ func TestRotateHostKey(t *testing.T) {
 		t.Fatal("a client pinned to the old key must be refused")
 	}
 }
+
+// A current image offers the key exchanges of a Cisco device: curve25519
+// and the NIST and MODP groups, not the post-quantum mlkem768x25519 that a
+// Go server offers first.
+func TestDeviceKeyExchanges(t *testing.T) {
+	d := one(t, "c8kv-wan-01")
+	for _, tc := range []struct {
+		kex string
+		ok  bool
+	}{
+		{ssh.KeyExchangeMLKEM768X25519, false},
+		{ssh.KeyExchangeCurve25519, true},
+		{ssh.KeyExchangeECDHP256, true},
+		{ssh.KeyExchangeDH14SHA256, true},
+	} {
+		cfg := clientConfig(labUser, labPass)
+		cfg.KeyExchanges = []string{tc.kex}
+		c, err := dialWith(t, d, cfg)
+		if c != nil {
+			c.hangup()
+		}
+		if tc.ok != (err == nil) {
+			t.Errorf("%s: err = %v, want ok %v", tc.kex, err, tc.ok)
+		}
+	}
+}

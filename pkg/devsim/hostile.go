@@ -28,6 +28,10 @@ type Hostile struct {
 	// EscapesAt is a command that fails with an error line full of terminal
 	// control sequences (see Escapes).
 	EscapesAt string `yaml:"escapes_at"`
+	// LineEnds ends every prompt and every question with a line break,
+	// the cursor left on the next line: a client reading line by line
+	// must still see that the device waits.
+	LineEnds bool `yaml:"line_ends"`
 }
 
 // Escapes is what a hostile device hides in a line: a window title, a clear

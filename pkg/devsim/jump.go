@@ -185,6 +185,7 @@ func (j *JumpHost) config() *ssh.ServerConfig {
 	if keys := parseKeys(j.spec.AuthorizedKeys); len(keys) > 0 {
 		cfg.PublicKeyCallback = authorize(j.spec.Username, keys, &failed, nil)
 	}
+	cfg.KeyExchanges = deviceKex // OpenSSH 9.6 predates mlkem768x25519 too
 	cfg.AddHostKey(j.key)
 	return cfg
 }

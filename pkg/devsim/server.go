@@ -96,10 +96,22 @@ func (d *Device) serverConfig(failed *bool) *ssh.ServerConfig {
 		cfg.AddHostKey(key)
 		return cfg
 	}
+	cfg.KeyExchanges = deviceKex
 	for _, k := range keys {
 		cfg.AddHostKey(k)
 	}
 	return cfg
+}
+
+// deviceKex is the key exchanges a current Cisco image offers: the list an
+// IOS XE 17.16 `show ip ssh` prints (public capture in ipspace/netlab
+// issue #2976), which OpenSSH 7.8 (FXOS) and the XR and ASA servers share
+// in part. None offers the post-quantum mlkem768x25519-sha256 that Go's
+// server puts first (OpenSSH has it since 9.9, 2024): offering it would
+// make every lab handshake cost more than a device's does.
+var deviceKex = []string{
+	ssh.KeyExchangeCurve25519, ssh.KeyExchangeECDHP256, ssh.KeyExchangeECDHP384, ssh.KeyExchangeECDHP521,
+	ssh.KeyExchangeDH14SHA256, ssh.KeyExchangeDH16SHA512,
 }
 
 const loginBanner = "\r\nUnauthorized access to this device is prohibited.\r\nAll sessions are logged (trustfix device lab).\r\n\r\n"

@@ -188,11 +188,18 @@ func isEOF(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, errDropped) || errors.Is(err, errLogout)
 }
 
+// waitOn writes a prompt or a question, the line the device then waits on.
+func (b *base) waitOn(text string) {
+	if b.dev.spec.Faults.Hostile.LineEnds {
+		text += "\n"
+	}
+	b.raw(text)
+}
+
 // loop is the read-eval-print loop every personality uses.
 func (b *base) loop(prompt func() string, eval func(line string, end lineEnd) error) error {
 	for {
-		p := prompt()
-		b.raw(p)
+		b.waitOn(prompt())
 		line, end, err := b.readLine(b.mode, true)
 		if err != nil {
 			return ignoreEOF(err)

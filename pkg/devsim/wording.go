@@ -158,7 +158,7 @@ func (s *session) say(p phrase, args ...any) string {
 // ask puts a question and reads one answer (trimmed, lower case). ok is
 // false when the user pressed ^C instead.
 func (b *base) ask(question string) (answer string, ok bool, err error) {
-	b.raw(question)
+	b.waitOn(question)
 	ans, end, err := b.readLine("question", true)
 	if err != nil || end == endCtrlC {
 		return "", false, err

@@ -91,6 +91,9 @@ func timedOut(err error) error {
 // its tail. See the comment at the top of the file.
 func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err error) {
 	ch := s.drv.Channel
+	// Complete lines may end this wait only through the caller's patterns
+	// (read.go).
+	s.feed.everyChunk.Store(len(w.expect) > 0)
 	from, answers := 0, 0 // from: output before it was answered (pager, question)
 	still := time.Now()
 	for {

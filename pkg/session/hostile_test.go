@@ -325,3 +325,43 @@ func TestEnablePasswordIsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// A listing sent a line per packet wakes the reader once per wait, not
+// once per line: only a chunk that leaves the device waiting on an
+// unfinished line (a prompt, a pager, a question) can end a wait.
+func TestCompleteLinesDoNotWakeTheReader(t *testing.T) {
+	l := labWith(t, func(sp *devsim.Spec) { sp.Faults.Latency = devsim.Duration(time.Millisecond) }, "c8kv-wan-01") // a packet a line
+	s, err := open(t, context.Background(), target(t, l.Devices()[0]), Options{Profile: profile(t, "iosxe")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.feed.woken.Load()
+	out, err := s.Show("show crypto pki trustpool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, woken := strings.Count(out, "\n"), s.feed.woken.Load()-before
+	if lines < 100 || woken*10 > int64(lines) {
+		t.Fatalf("%d lines woke the reader %d times; want a few", lines, woken)
+	}
+}
+
+// A device that ends its prompt with a line break still ends every wait,
+// although complete lines do not wake the reader: it looks again.
+func TestPromptFollowedByALineBreak(t *testing.T) {
+	d := hostile(t, "xr-core-01", devsim.Hostile{LineEnds: true})
+	s, err := open(t, context.Background(), target(t, d), Options{Profile: profile(t, "iosxr"), OpTimeout: hangGuard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Show("show crypto ca trustpool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "Serial Number"); n == 0 || n != len(d.State().TrustStore) {
+		t.Fatalf("read stopped early: %d of %d certificates", n, len(d.State().TrustStore))
+	}
+	if out, err := s.Show("show version"); err != nil || !strings.Contains(out, "Cisco IOS XR Software") {
+		t.Fatalf("show version: %v\n%s", err, out)
+	}
+}

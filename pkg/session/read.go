@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/scrapli/scrapligo/util"
@@ -21,6 +22,15 @@ import (
 // the channel has queued something (the channel log, written right after
 // each chunk is queued, wakes it), and the prompt is looked for in the last
 // line only: a prompt ends the output.
+//
+// A chunk that ends a line does not wake the reader either: a prompt, a
+// pager and a question all leave the device waiting on an unfinished
+// line, so only such a chunk can end a wait. On a listing sent a line per
+// packet that halves the goroutine switches per line (BENCHMARKS.md). Two
+// waits do need complete lines: a caller's own patterns (the ASA's "…on a
+// line by itself" before a paste), which wake on every chunk, and a device
+// that ends with a newline after all (a prompt or a question followed by
+// one): an idle reader looks again every lineWait.
 
 // feed is the channel log: scrapligo writes every chunk to it right after
 // queuing it. It wakes the session's reader and passes the chunk on to the
@@ -28,6 +38,10 @@ import (
 // one per line.
 type feed struct {
 	arrived chan struct{} // one token: output was queued or the stream ended
+	// everyChunk: wake on a chunk that ends a line too (a read with the
+	// caller's own patterns).
+	everyChunk atomic.Bool
+	woken      atomic.Int64 // wakes asked for (a test counts them)
 
 	mu sync.Mutex
 	w  *bufio.Writer // the transcript; nil without one
@@ -53,11 +67,20 @@ func (f *feed) Write(p []byte) (int, error) {
 		_, _ = f.w.Write(p)
 		f.mu.Unlock()
 	}
-	f.wake()
+	if f.everyChunk.Load() || !endsLine(p) {
+		f.wake()
+	}
 	return len(p), nil
 }
 
+// endsLine reports whether a chunk ends with a complete line.
+func endsLine(p []byte) bool { return len(p) > 0 && p[len(p)-1] == '\n' }
+
+// lineWait is how long an idle reader may leave complete lines unread.
+const lineWait = 200 * time.Millisecond
+
 func (f *feed) wake() {
+	f.woken.Add(1)
 	select {
 	case f.arrived <- struct{}{}:
 	default:
@@ -95,24 +118,24 @@ func (s *Session) next(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// idle waits, without polling, until the channel has queued output, ctx
-// ends, or (until > 0) that long has passed: a read that watches for a
-// question must look again once the output has been still long enough.
+// idle waits, without polling, until the channel has queued output that
+// may end a wait, ctx ends, or until has passed (0: lineWait): a read that
+// watches for a question must look again once the output has been still
+// long enough, and complete lines do not wake it.
 func (s *Session) idle(ctx context.Context, until time.Duration) error {
 	if s.sh.ended() {
 		// The transport said EOF; scrapligo's reader is about to close the
 		// channel, and no chunk will wake us: look again shortly.
 		return sleep(ctx, s.drv.Channel.ReadDelay)
 	}
-	var timeout <-chan time.Time
-	if until > 0 {
-		t := time.NewTimer(until)
-		defer t.Stop()
-		timeout = t.C
+	if until <= 0 || until > lineWait {
+		until = lineWait
 	}
+	t := time.NewTimer(until)
+	defer t.Stop()
 	select {
 	case <-s.feed.arrived:
-	case <-timeout:
+	case <-t.C:
 	case <-ctx.Done():
 		return ctx.Err()
 	}

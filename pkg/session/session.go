@@ -17,7 +17,6 @@ import (
 
 	"github.com/scrapli/scrapligo/driver/network"
 	"github.com/scrapli/scrapligo/driver/options"
-	"github.com/scrapli/scrapligo/platform"
 	"github.com/scrapli/scrapligo/util"
 
 	"github.com/trustfix/trustfix/platforms"
@@ -271,11 +270,11 @@ func (s *Session) newDriver(id string, def []byte) (*network.Driver, error) {
 		options.WithAuthSecondary(s.target.EnablePassword.Reveal()),
 	}
 	opts = append(opts, options.WithChannelLog(s.feed))
-	p, err := platform.NewPlatform(def, s.target.Host, opts...)
+	d, err := networkDriver(def, s.target.Host, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("platform %s: %w", id, err)
 	}
-	return p.GetNetworkDriver()
+	return d, nil
 }
 
 // allowed refuses a command that is not one printable line, and in a

@@ -44,11 +44,18 @@ func profile(t *testing.T, id string) *Profile {
 
 func lab(t *testing.T, names ...string) *devsim.Lab {
 	t.Helper()
+	return labWith(t, func(*devsim.Spec) {}, names...)
+}
+
+// labWith is lab with every device's spec edited first.
+func labWith(t *testing.T, edit func(*devsim.Spec), names ...string) *devsim.Lab {
+	t.Helper()
 	sc := devsim.DefaultScenario()
 	var keep []devsim.Spec
 	for _, sp := range sc.Devices {
 		for _, n := range names {
 			if sp.Name == n {
+				edit(&sp)
 				keep = append(keep, sp)
 			}
 		}
