@@ -153,11 +153,7 @@ func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform
 		cmd   string
 		parse func(string) ([]detect.Cert, error)
 	}{{RunCertCommand, ParseRunningCertificates}, {CertsCommand, ParseCertificates}, {PoolCommand, ParseCertificates}} {
-		out, err := r.Show(c.cmd)
-		if err != nil {
-			return st, err
-		}
-		certs, err := c.parse(out)
+		certs, err := platform.Certificates(r, c.cmd, c.parse)
 		if err != nil {
 			return st, err
 		}

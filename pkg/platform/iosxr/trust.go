@@ -191,11 +191,7 @@ const TrustCommand = "show crypto ca trustpool"
 // XR's show version; the chassis entry of show inventory has it (optional:
 // captures may not include it).
 func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	out, err := r.Show(TrustCommand)
-	if err != nil {
-		return platform.State{}, err
-	}
-	certs, err := ParseTrustpool(out)
+	certs, err := platform.Certificates(r, TrustCommand, ParseTrustpool)
 	if err != nil {
 		return platform.State{}, err
 	}
