@@ -192,6 +192,21 @@ func flFinal(recs []record.Record) map[string]record.Record {
 	return out
 }
 
+// flWholeJournal checks what a stopped run's journal must be, whole (no
+// partial last line, no problem line), and returns each device's final
+// record.
+func flWholeJournal(t *testing.T, path string) map[string]record.Record {
+	t.Helper()
+	if frag := flCheckLines(t, path); len(frag) > 0 {
+		t.Errorf("journal ends in a partial line: %.80q", frag)
+	}
+	recs, probs := flJournal(t, path)
+	if len(probs) > 0 {
+		t.Errorf("journal problems: %v", probs)
+	}
+	return flFinal(recs)
+}
+
 // flCheckLines proves every complete line of a journal file is a whole
 // JSON record, or a run line. It returns the unterminated tail, if any.
 func flCheckLines(t *testing.T, path string) []byte {

@@ -57,14 +57,7 @@ func TestSecondSignalEndsAStalledRun(t *testing.T) {
 	if code := run.wait(); code != cli.ExitStopped {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, cli.ExitStopped, run.stderrText())
 	}
-	if frag := flCheckLines(t, l.journal); len(frag) > 0 {
-		t.Errorf("journal ends in a partial line: %q", frag)
-	}
-	recs, probs := flJournal(t, l.journal)
-	if len(probs) > 0 {
-		t.Errorf("journal problems: %v", probs)
-	}
-	final := flFinal(recs)
+	final := flWholeJournal(t, l.journal)
 	for _, n := range []string{"stall-shell", "hang-import"} {
 		r, ok := final[n]
 		if !ok || r.Outcome != record.Failed || !strings.Contains(r.Error, "aborted") {

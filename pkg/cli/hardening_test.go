@@ -7,19 +7,11 @@ package cli_test
 // device is touched.
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
@@ -118,27 +110,13 @@ func TestDevicePrintsEscapes(t *testing.T) {
 	}
 }
 
-// intermediatePEM is a CA certificate issued by another CA: not a root.
+// intermediatePEM is a file holding a CA certificate issued by another
+// CA: not a root.
 func intermediatePEM(t *testing.T) string {
 	t.Helper()
-	now := time.Now()
-	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	root := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Test Root"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
-		BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign}
-	rootDER, err := x509.CreateCertificate(rand.Reader, root, root, &rootKey.PublicKey, rootKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rootCert, _ := x509.ParseCertificate(rootDER)
-	icaKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ica := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "Test Issuing CA"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
-		BasicConstraintsValid: true, IsCA: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, ica, rootCert, &icaKey.PublicKey, rootKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ica := issue(t, "Test Issuing CA", true, issue(t, "Test Root", true, nil))
 	p := filepath.Join(t.TempDir(), "ica.pem")
-	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte(ica.pem), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return p

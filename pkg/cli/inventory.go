@@ -91,7 +91,7 @@ passwords or hosts left out, are at the top of the file and on stderr.`,
 }
 
 func runInventoryConvert(env *Env, path string, opts InventoryConvertOptions) error {
-	src, err := formats.Read(path, env.In)
+	src, err := formats.Read(path, env.In, env.Registry)
 	if err != nil {
 		return inputErr(err)
 	}

@@ -17,10 +17,9 @@ import (
 // reachable only through the lab's bastion (also keys only), and an
 // inventory for it that names no password variable.
 type keysLab struct {
-	*devsim.Lab
-	key      *devsim.UserKey
-	dir, inv string
-	behind   *devsim.Device
+	*devsimtest.Lab
+	key    *devsim.UserKey
+	behind *devsim.Device
 }
 
 // keysDevices are one device per platform; c9300-core-01 sits behind the
@@ -40,45 +39,21 @@ func startKeysLab(t *testing.T) *keysLab {
 		sc.Devices[i].BehindJump = sc.Devices[i].Name == "c9300-core-01"
 	}
 	sc.JumpHost = &devsim.JumpSpec{Username: "bastion-user", AuthorizedKeys: []string{key.AuthorizedKey()}, KeysOnly: true}
-	l, err := devsim.Start(sc, devsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	kl := &keysLab{Lab: l, key: key, dir: t.TempDir()}
-	kl.behind = l.Device("c9300-core-01")
+	l := devsimtest.Start(t, sc, devsimtest.Options{Timeout: "30s"})
+	kl := &keysLab{Lab: l, key: key, behind: l.Device("c9300-core-01")}
+	kl.keysInventory(t)
 	return kl
 }
 
-// writeInventory writes a trustfix inventory with no password variable:
+// keysInventory makes the lab's inventory one with no password variable:
 // the devices log in with keys. The device behind the bastion is named by
 // an alias that only the ssh_config says how to reach (HostName, Port,
-// ProxyJump); extra goes into defaults.
-func (kl *keysLab) writeInventory(t *testing.T, extra ...string) {
+// ProxyJump): the inventory gives it no port and no jump host.
+func (kl *keysLab) keysInventory(t *testing.T) {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("defaults:\n  username: " + devsimtest.Username + "\n  enable_password_env: " + devsim.EnablePasswordEnv + "\n")
-	fmt.Fprintf(&b, "  known_hosts: %q\n  timeout: 30s\n", filepath.Join(kl.dir, "known_hosts"))
-	for _, e := range extra {
-		b.WriteString("  " + e + "\n")
-	}
-	b.WriteString("devices:\n")
-	for _, d := range kl.Devices() {
-		sp := d.Spec()
-		if d == kl.behind {
-			fmt.Fprintf(&b, "  - {name: %s, host: behind-the-bastion, platform: %s}\n", sp.Name, sp.Platform)
-			continue
-		}
-		fmt.Fprintf(&b, "  - {name: %s, host: 127.0.0.1, port: %d, platform: %s", sp.Name, d.Port(), sp.Platform)
-		if sp.BundleFile != "" {
-			fmt.Fprintf(&b, ", bundle_file: %q", sp.BundleFile)
-		}
-		b.WriteString("}\n")
-	}
-	kl.inv = filepath.Join(kl.dir, "inventory.yaml")
-	if err := os.WriteFile(kl.inv, []byte(b.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	kl.UnsetDefaults(t, "password_env")
+	kl.SetDevice(t, kl.behind.Name(), "host: behind-the-bastion")
+	kl.UnsetDevice(t, kl.behind.Name(), "port", "jump_host")
 }
 
 // sshConfig is the ssh_config that reaches the hidden device: its own
@@ -124,7 +99,7 @@ func keysEnv(home, agent string) func(string) (string, bool) {
 // planAndApply plans then applies the lab and checks both.
 func (kl *keysLab) planAndApply(t *testing.T, env func(string) (string, bool)) {
 	t.Helper()
-	plan := devsimtest.Run(t, cli.Env{LookupEnv: env}, "plan", "-i", kl.inv, "-o", "json")
+	plan := devsimtest.Run(t, cli.Env{LookupEnv: env}, "plan", "-i", kl.Inv, "-o", "json")
 	if plan.Code != 0 {
 		t.Fatalf("plan: exit %d\n%s\n%s", plan.Code, plan.Stdout, plan.Stderr)
 	}
@@ -141,7 +116,7 @@ func (kl *keysLab) planAndApply(t *testing.T, env func(string) (string, bool)) {
 			t.Errorf("plan %s: %s, want %s", n, verdicts[n], w)
 		}
 	}
-	apply := devsimtest.Run(t, cli.Env{LookupEnv: env}, "apply", "-i", kl.inv, "--journal", filepath.Join(kl.dir, "run.jsonl"), "--yes", "-o", "json")
+	apply := devsimtest.Run(t, cli.Env{LookupEnv: env}, "apply", "-i", kl.Inv, "--journal", filepath.Join(kl.Dir, "run.jsonl"), "--yes", "-o", "json")
 	if apply.Code != 0 {
 		t.Fatalf("apply: exit %d\n%s\n%s", apply.Code, apply.Stdout, apply.Stderr)
 	}
@@ -184,11 +159,11 @@ func TestKeysOnlyLabThroughTheAgent(t *testing.T) {
 	t.Parallel()
 	kl := startKeysLab(t)
 	agent := kl.startAgent(t)
-	cfg := filepath.Join(kl.dir, "ssh_config")
+	cfg := filepath.Join(kl.Dir, "ssh_config")
 	if err := os.WriteFile(cfg, []byte(kl.sshConfig("")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kl.writeInventory(t, "ssh_config: "+cfg)
+	kl.SetDefaults(t, "ssh_config: "+cfg)
 	kl.planAndApply(t, keysEnv("", agent.Socket))
 	if agent.Signatures() == 0 {
 		t.Error("the agent signed nothing")
@@ -208,8 +183,7 @@ func TestKeysOnlyLabThroughIdentityFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(home, ".ssh", "config"), []byte(kl.sshConfig("~/.ssh/lab_key")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kl.writeInventory(t)
-	r := devsimtest.Run(t, cli.Env{LookupEnv: keysEnv(home, "")}, "inventory", "show", "-i", kl.inv, "-l", "c9300-core-01", "-o", "json")
+	r := devsimtest.Run(t, cli.Env{LookupEnv: keysEnv(home, "")}, "inventory", "show", "-i", kl.Inv, "-l", "c9300-core-01", "-o", "json")
 	if r.Code != 0 || !strings.Contains(r.Stdout, `"jump_host": "bastion-user@127.0.0.1:`) || !strings.Contains(r.Stdout, key) {
 		t.Errorf("show: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -233,7 +207,7 @@ func TestFixWithKeysNeedsNoPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := devsimtest.Run(t, cli.Env{LookupEnv: keysEnv(home, agent.Socket)}, "fix", "dock", "--platform", "iosxe", "--yes",
-		"--known-hosts", filepath.Join(kl.dir, "known_hosts"), "--transcripts", filepath.Join(kl.dir, "transcripts"))
+		"--known-hosts", filepath.Join(kl.Dir, "known_hosts"), "--transcripts", filepath.Join(kl.Dir, "transcripts"))
 	if r.Code != 0 {
 		t.Fatalf("fix: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 	}

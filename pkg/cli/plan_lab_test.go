@@ -13,6 +13,7 @@ import (
 	"github.com/trustfix/trustfix/pkg/cli"
 	"github.com/trustfix/trustfix/pkg/devsim"
 	"github.com/trustfix/trustfix/pkg/devsim/devsimtest"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // labWant is what plan must say about one device of the default lab.
@@ -427,6 +428,58 @@ func checkReadOnly(t *testing.T, lab *devsim.Lab, planned map[string]int) {
 			if st.Logins != runs || st.Connections != runs || len(st.Sessions) != runs {
 				t.Errorf("%s: %d logins, %d connections, %d sessions; want %d of each (one per run)", st.Name, st.Logins, st.Connections, len(st.Sessions), runs)
 			}
+		}
+	}
+}
+
+// TestSDWANControllerIsUnsupported: an IOS XE router in SD-WAN controller
+// mode is ruled out by the IOS XE Spec's version blocker (FN72323's
+// workaround there is manual), whether the inventory names iosxe or
+// auto; one that already holds the CA is compliant. apply skips it and
+// changes nothing.
+func TestSDWANControllerIsUnsupported(t *testing.T) {
+	t.Parallel()
+	lab := devsimtest.Start(t, devsimtest.Scenario(t, `devices:
+  - {name: cedge-1, platform: iosxe, version: 17.03.04a, model: C8300-1N1S-6T, quovadis: true, faults: {controller_mode: true}}
+  - {name: cedge-2, platform: iosxe, inventory_platform: auto, version: 17.06.03a, model: C8000V, quovadis: true, faults: {controller_mode: true}}
+  - {name: cedge-3, platform: iosxe, version: 17.03.04a, model: C8300-1N1S-6T, identrust: true, faults: {controller_mode: true}}
+  - {name: edge-4, platform: iosxe, inventory_platform: auto, version: 17.03.04a, model: C8300-1N1S-6T, quovadis: true}
+`), devsimtest.Options{})
+	const reason = "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)"
+	want := map[string]planDevice{
+		"cedge-1": {Platform: "iosxe", Verdict: "unsupported", Reason: reason, CAPresent: record.Bool(false)},
+		"cedge-2": {Platform: "iosxe", Verdict: "unsupported", Reason: reason, CAPresent: record.Bool(false)},
+		"cedge-3": {Platform: "iosxe", Verdict: "compliant", CAPresent: record.Bool(true)},
+		"edge-4":  {Platform: "iosxe", Verdict: "remediate", Method: "terminal", CAPresent: record.Bool(false)},
+	}
+	r := devsimtest.Run(t, cli.Env{}, "plan", "-i", lab.Inv, "-o", "json")
+	if r.Code != cli.ExitOK {
+		t.Fatalf("plan: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	got := decodePlan(t, r.Stdout).byName()
+	for name, w := range want {
+		g := got[name]
+		if g.Platform != w.Platform || g.Verdict != w.Verdict || g.Method != w.Method || boolStr(g.CAPresent) != boolStr(w.CAPresent) ||
+			(w.Reason != "" && g.Reason != w.Reason) || (w.Reason == "" && strings.Contains(g.Reason, "SD-WAN")) {
+			t.Errorf("%s: %s %s %q ca %s, want %s %s %q ca %s", name, g.Platform, g.Verdict, g.Reason, boolStr(g.CAPresent),
+				w.Platform, w.Verdict, w.Reason, boolStr(w.CAPresent))
+		}
+		if g.Advisory == nil || g.Advisory.Notice != "FN72323" {
+			t.Errorf("%s: advisory %+v, want FN72323", name, g.Advisory)
+		}
+	}
+
+	res, j := apply(t, lab, "run.jsonl", "-l", "cedge-1,cedge-2,cedge-3")
+	if res.Code != cli.ExitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", res.Code, res.Stdout, res.Stderr)
+	}
+	recs := readJournal(t, j)
+	for name, outcome := range map[string]record.Outcome{"cedge-1": record.Skipped, "cedge-2": record.Skipped, "cedge-3": record.AlreadyCompliant} {
+		if rec := last(t, recs, name); rec.Outcome != outcome {
+			t.Errorf("apply %s: outcome %s, want %s (%s)", name, rec.Outcome, outcome, rec.Reason)
+		}
+		if st := lab.Ended(name); len(st.MutatingCommands()) > 0 {
+			t.Errorf("apply changed %s: %q", name, st.MutatingCommands())
 		}
 	}
 }

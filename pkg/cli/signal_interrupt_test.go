@@ -60,14 +60,7 @@ func (l *flLab) releaseAll() {
 // no connection to a device that had not started, no device dirty.
 func flCheckStopped(t *testing.T, l *flLab, held []string, run *flProc) map[string]record.Record {
 	t.Helper()
-	if frag := flCheckLines(t, l.journal); len(frag) > 0 {
-		t.Errorf("journal ends in a partial line: %.80q", frag)
-	}
-	recs, probs := flJournal(t, l.journal)
-	if len(probs) > 0 {
-		t.Errorf("journal problems: %v", probs)
-	}
-	final := flFinal(recs)
+	final := flWholeJournal(t, l.journal)
 	if got := slices.Sorted(maps.Keys(final)); !slices.Equal(got, slices.Sorted(slices.Values(held))) {
 		t.Errorf("final records for %v, want exactly the devices in flight %v", got, held)
 	}

@@ -77,7 +77,7 @@ var parsers = map[string]func(string) (Facts, error){
 // ParseVersion detects the platform from `show version` (docs/platforms.md) and
 // parses its facts. Echoed command, prompts, CRs and paging are tolerated.
 func ParseVersion(out string) (Facts, error) {
-	out = dedent(CleanCapture(out, "show version"))
+	out = CleanVersion(out)
 	p := identify(out)
 	if p == Unknown {
 		return Facts{Platform: Unknown}, ErrUnknownOutput
@@ -97,7 +97,7 @@ func ParseVersionAs(platform, out string) (Facts, error) {
 	if !ok {
 		return Facts{}, fmt.Errorf("%w %q", ErrUnknownPlatform, platform)
 	}
-	out = dedent(CleanCapture(out, "show version"))
+	out = CleanVersion(out)
 	switch got := identify(out); got {
 	case platform, Unknown:
 		return parse(out)
@@ -150,13 +150,18 @@ func identify(out string) string {
 
 var indentRE = regexp.MustCompile(`(?m)^[ \t]+`)
 
+// CleanVersion is `show version` as its parsers, and the patterns of a
+// platform's version blockers (platform.VersionBlocker), read it: the
+// echo, prompts, CRs and paging removed (CleanCapture), then dedented.
+func CleanVersion(out string) string { return dedent(CleanCapture(out, "show version")) }
+
 // dedent removes the indentation of every line. No show version fact
 // depends on it, and it is where paging leaves its residue: a tool (or a
 // session) that strips " --More-- " but not its spaces leaves them in
 // front of whatever line followed the page break, and a device whose AAA
 // refuses `terminal length 0` breaks pages anywhere. Without this, a page
 // break before "Router operating mode: Controller-Managed" would plan an
-// SD-WAN controller as a CLI target.
+// SD-WAN controller as a CLI target (the IOS XE Spec's blocker).
 func dedent(out string) string { return indentRE.ReplaceAllString(out, "") }
 
 // first returns the first submatch of re in s, trimmed, or "".

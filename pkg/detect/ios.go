@@ -15,11 +15,12 @@ var (
 	processorRE   = regexp.MustCompile(`(?m)^[Cc]isco (\S+) \(.+\) processor`)
 	sysSerialRE   = regexp.MustCompile(`(?mi)^System Serial Number[ \t]*:[ \t]*(\S+)`)
 	boardIDRE     = regexp.MustCompile(`(?m)^Processor board ID (\S+)`)
-	controllerRE  = regexp.MustCompile(`(?mi)^Router operating mode:\s*Controller-Managed`)
 )
 
 // parseIOSXE reads IOS XE `show version` (docs/platforms.md). On a stack the
-// active switch comes first, so first matches are the right ones.
+// active switch comes first, so first matches are the right ones. What
+// rules a release's device out beyond its version (SD-WAN controller mode)
+// is a blocker of the platform's Spec, read from the same output.
 func parseIOSXE(out string) (Facts, error) {
 	f := Facts{Platform: IOSXE, Supported: true}
 	f.Version = first(xeVersionRE, out)
@@ -40,9 +41,6 @@ func parseIOSXE(out string) (Facts, error) {
 	case major < 16:
 		f.Supported = false
 		f.Reason = fmt.Sprintf("IOS XE %s (3.x or older) is not covered by the field notices", f.Version)
-	case controllerRE.MatchString(out):
-		f.Supported = false
-		f.Reason = "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)"
 	}
 	return f, nil
 }

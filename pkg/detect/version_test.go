@@ -39,9 +39,10 @@ var versionCases = map[string]Facts{
 		Hostname: "access-stack-3", Serial: "FCW2233L0XY", Uptime: "1 year, 12 weeks, 2 days, 5 hours, 41 minutes"},
 	"iosxe_isr4431_16.09.03_timestamp.txt": {Platform: IOSXE, Supported: true, Version: "16.09.03", Model: "ISR4431/K9",
 		Hostname: "isr4431-wan", Serial: "FOC21430ABC", Uptime: "2 years, 10 weeks, 6 hours, 1 minute"},
-	"iosxe_c8300_sdwan_17.03.04a.txt": {Platform: IOSXE, Version: "17.03.04a", Model: "C8300-1N1S-6T",
-		Hostname: "branch-cedge-2", Serial: "FDO2516M0QR", Uptime: "5 weeks, 1 day, 2 hours, 9 minutes",
-		Reason: "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)"},
+	// SD-WAN controller mode is the IOS XE Spec's blocker
+	// (pkg/platform/iosxe), not a fact of show version's parser.
+	"iosxe_c8300_sdwan_17.03.04a.txt": {Platform: IOSXE, Supported: true, Version: "17.03.04a", Model: "C8300-1N1S-6T",
+		Hostname: "branch-cedge-2", Serial: "FDO2516M0QR", Uptime: "5 weeks, 1 day, 2 hours, 9 minutes"},
 	"iosxe3_cat4500_03.06.05E.txt": {Platform: IOSXE, Version: "03.06.05E", Model: "WS-C4507R+E",
 		Hostname: "dist-4507", Serial: "FXS1838Q2AB", Uptime: "2 years, 17 weeks, 3 days, 22 hours, 1 minute",
 		Reason: "IOS XE 03.06.05E" + xe3Reason},

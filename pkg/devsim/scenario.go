@@ -126,6 +126,10 @@ type Faults struct {
 	PromptTrap bool `yaml:"prompt_trap"`
 	// MultipleContext runs an ASA in multiple-context mode.
 	MultipleContext bool `yaml:"multiple_context"`
+	// ControllerMode runs an IOS XE router in SD-WAN controller mode
+	// (managed by SD-WAN Manager): show version says "Router operating
+	// mode: Controller-Managed".
+	ControllerMode bool `yaml:"controller_mode"`
 	// FIPS makes an ASA refuse SHA-1-signed CA certificates.
 	FIPS bool `yaml:"fips"`
 	// TrustpointExists pre-creates an FXOS trustpoint; its chain is
@@ -242,6 +246,9 @@ func ParseScenario(name string, b []byte) (*Scenario, error) {
 		}
 		if d.BehindJump && s.JumpHost == nil {
 			return nil, fmt.Errorf("%s: devices[%d].behind_jump: the scenario has no jump_host", name, i)
+		}
+		if d.Faults.ControllerMode && d.Platform != IOSXE {
+			return nil, fmt.Errorf("%s: devices[%d].faults.controller_mode: only an IOS XE router runs in SD-WAN controller mode", name, i)
 		}
 		if err := checkWording(d.Platform, d.Wording); err != nil {
 			return nil, fmt.Errorf("%s: devices[%d].wording: %w", name, i, err)

@@ -47,6 +47,7 @@ func TestParseScenarioRejects(t *testing.T) {
 		{"missing name", strings.Replace(dev(""), "name: a, ", "", 1), "devices[0]: missing name"},
 		{"no devices", "defaults: {username: u}\n", "no devices"},
 		{"bad latency", dev(", faults: {latency: soon}"), "line 3"},
+		{"controller mode off IOS XE", strings.Replace(dev(", faults: {controller_mode: true}"), "iosxe", "iosxr", 1), "devices[0].faults.controller_mode: only an IOS XE router"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -111,6 +111,9 @@ func xeVersion(sp Spec) string {
 		"Smart Licensing Status: Registration Not Applicable/Not Applicable\n\n")
 	fmt.Fprintf(&b, "cisco %s (%s) processor (revision V06) with 649067K/6147K bytes of memory.\n", sp.Model, cpu)
 	fmt.Fprintf(&b, "Processor board ID %s\n", sp.Serial)
+	if sp.Faults.ControllerMode {
+		b.WriteString("Router operating mode: Controller-Managed\n")
+	}
 	b.WriteString("8 Gigabit Ethernet interfaces\n2 Ten Gigabit Ethernet interfaces\n" +
 		"2048K bytes of non-volatile configuration memory.\n" +
 		"1630144K bytes of physical memory.\n" +

@@ -79,8 +79,10 @@ func TestFleetStaysGeneric(t *testing.T) {
 
 // TestNoSwitchOnPlatformIDs: outside pkg/platform/... (where each platform
 // says what it is) and pkg/devsim (which simulates the devices), no switch
-// has a platform id as a case, or as its tag: such code is data that
-// belongs in the platform's Spec.
+// has a platform id as a case, or as its tag, and no map literal of
+// product code has one as a key (a table of platform names, as the
+// inventory front-ends once kept; a test's expectations per platform are
+// not one): such code is data that belongs in the platform's Spec.
 func TestNoSwitchOnPlatformIDs(t *testing.T) {
 	reg, err := registry.Default()
 	if err != nil {
@@ -108,6 +110,18 @@ func TestNoSwitchOnPlatformIDs(t *testing.T) {
 		}
 		checked++
 		ast.Inspect(f, func(n ast.Node) bool {
+			if m, ok := n.(*ast.CompositeLit); ok {
+				if _, isMap := m.Type.(*ast.MapType); isMap && !strings.HasSuffix(path, "_test.go") {
+					for _, e := range m.Elts {
+						if kv, ok := e.(*ast.KeyValueExpr); ok {
+							if id, ok := literal(kv.Key); ok {
+								t.Errorf("%s: map key %q: a table keyed by platform id outside pkg/platform", path, id)
+							}
+						}
+					}
+				}
+				return true
+			}
 			sw, ok := n.(*ast.SwitchStmt)
 			if !ok {
 				return true

@@ -7,11 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/platform/asa"
 	"github.com/trustfix/trustfix/pkg/platform/fxos"
 	"github.com/trustfix/trustfix/pkg/platform/iosxe"
 	"github.com/trustfix/trustfix/pkg/platform/iosxr"
+	"github.com/trustfix/trustfix/pkg/platform/registry"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // pagerResidue is what an IOS pager leaves in front of the line after a
@@ -113,4 +117,71 @@ func TestListingsPagerResidue(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestVersionBlockers: the IOS XE Spec reads SD-WAN controller mode from
+// show version, whatever page break comes before any line, and from no
+// other fixture; the blocker comes before the driver's, and a device that
+// holds the CA is still read as such (plan.Decide makes it compliant).
+func TestVersionBlockers(t *testing.T) {
+	spec, err := registry.MustDefault().Lookup("iosxe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const controller = "iosxe_c8300_sdwan_17.03.04a.txt"
+	want := []platform.Blocker{{Verdict: record.Unsupported, Reason: "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)"}}
+	files, _ := filepath.Glob("../../testdata/parsers/version/*.txt")
+	if len(files) < 10 {
+		t.Fatalf("%d fixtures", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := spec.VersionBlockers(string(b))
+		if filepath.Base(f) != controller {
+			if len(got) != 0 {
+				t.Errorf("%s: %+v, want no blocker", filepath.Base(f), got)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %+v, want %+v", controller, got, want)
+		}
+		text := detect.CleanCapture(string(b), "show version")
+		for i := range strings.Count(text, "\n") {
+			lines := strings.Split(text, "\n")
+			lines[i] = pagerResidue + lines[i]
+			if got := spec.VersionBlockers(strings.Join(lines, "\n")); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: residue before line %d: %+v", controller, i+1, got)
+			}
+		}
+		// Through the Spec: the version's blocker first, the driver's
+		// state read all the same.
+		for present, listing := range map[bool]string{false: "trustpool_absent.txt", true: "trustpool_builtin_present.txt"} {
+			pool := readFile(t, "../../testdata/parsers/trust/iosxe/"+listing)
+			st, err := spec.ReadState(shows{"show crypto pki trustpool": pool}, string(b), cert.Default(), platform.Prefs{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(st.Blockers, want) || st.Trust.CAPresent != present {
+				t.Errorf("ReadState (CA listed %v): blockers %+v, CA present %v", present, st.Blockers, st.Trust.CAPresent)
+			}
+		}
+	}
+}
+
+// shows answers show commands from a map.
+type shows map[string]string
+
+func (s shows) Show(cmd string) (string, error) { return s[cmd], nil }
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -32,6 +32,11 @@ func (r *Registry) Register(s Spec) error {
 			return fmt.Errorf("platform %q: the name %q is taken (registered: %s)", s.ID, n, strings.Join(r.IDs(), "|"))
 		}
 	}
+	for _, t := range tools {
+		if err := r.checkToolNames(&s, t); err != nil {
+			return err
+		}
+	}
 	if !s.Detect.NamedOnly {
 		if other, ok := r.Detected(s.Detect.Family); ok {
 			return fmt.Errorf("platform %q: %q already claims show version family %q for platform auto; register one as Detect.NamedOnly", s.ID, other.ID, s.Detect.Family)
@@ -96,4 +101,73 @@ func (r *Registry) Detected(family string) (*Spec, bool) {
 		}
 	}
 	return nil, false
+}
+
+// A tool whose inventories name platforms: what it is called in messages,
+// and where a Spec lists its names.
+type tool struct {
+	name  string
+	names func(*Spec) []ToolName
+}
+
+var (
+	ansible = tool{"Ansible", func(s *Spec) []ToolName { return s.Names.Ansible }}
+	nornir  = tool{"Nornir", func(s *Spec) []ToolName { return s.Names.Nornir }}
+	tools   = []tool{ansible, nornir}
+)
+
+// AnsiblePlatform is the platform an ansible_network_os value stands for:
+// the id of the Spec that declares it, or Auto for a name that covers a
+// family (ToolName.Family). ok is false for a name no Spec declares.
+func (r *Registry) AnsiblePlatform(networkOS string) (platform string, ok bool) {
+	return r.toolPlatform(ansible, networkOS)
+}
+
+// NornirPlatform is the platform a Nornir host's platform value stands
+// for, as AnsiblePlatform.
+func (r *Registry) NornirPlatform(name string) (platform string, ok bool) {
+	return r.toolPlatform(nornir, name)
+}
+
+func (r *Registry) toolPlatform(t tool, name string) (string, bool) {
+	s, n, ok := r.toolName(t, name)
+	switch {
+	case !ok:
+		return "", false
+	case n.Family:
+		return Auto, true
+	}
+	return s.ID, true
+}
+
+// toolName finds the Spec that declares name for tool t.
+func (r *Registry) toolName(t tool, name string) (*Spec, ToolName, bool) {
+	for _, s := range r.specs {
+		for _, n := range t.names(s) {
+			if n.Name == name {
+				return s, n, true
+			}
+		}
+	}
+	return nil, ToolName{}, false
+}
+
+// checkToolNames refuses an empty name, or one that s or another
+// platform already declares for the tool.
+func (r *Registry) checkToolNames(s *Spec, t tool) error {
+	seen := map[string]bool{}
+	for _, n := range t.names(s) {
+		if strings.TrimSpace(n.Name) == "" {
+			return fmt.Errorf("platform %q: an empty %s name", s.ID, t.name)
+		}
+		if other, _, taken := r.toolName(t, n.Name); taken || seen[n.Name] {
+			by := s.ID
+			if taken {
+				by = other.ID
+			}
+			return fmt.Errorf("platform %q: the %s name %q is taken (by %s)", s.ID, t.name, n.Name, by)
+		}
+		seen[n.Name] = true
+	}
+	return nil
 }

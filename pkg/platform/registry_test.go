@@ -63,6 +63,33 @@ func TestDefaultRegistry(t *testing.T) {
 	}
 }
 
+// TestToolNames: the names Ansible and Nornir inventories give the
+// supported platforms, as their Specs declare them; a name that covers
+// classic IOS too reads as auto, and a name no Spec declares is unknown.
+func TestToolNames(t *testing.T) {
+	r := registry.MustDefault()
+	for _, tc := range []struct {
+		lookup func(string) (string, bool)
+		want   map[string]string // "" = unknown
+	}{
+		{r.AnsiblePlatform, map[string]string{
+			"cisco.ios.ios": "auto", "ios": "auto", "cisco.iosxr.iosxr": "iosxr", "iosxr": "iosxr", "cisco.asa.asa": "asa", "asa": "asa",
+			"iosxe": "", "cisco.nxos.nxos": "", "fxos": "", "": "",
+		}},
+		{r.NornirPlatform, map[string]string{
+			"ios": "auto", "cisco_ios": "auto", "iosxe": "iosxe", "cisco_xe": "iosxe", "cisco_iosxe": "iosxe",
+			"iosxr": "iosxr", "cisco_xr": "iosxr", "cisco_iosxr": "iosxr", "iosxr_netconf": "iosxr", "asa": "asa", "cisco_asa": "asa",
+			"cisco.ios.ios": "", "cisco_nxos": "", "fxos": "", "cisco_ftd": "",
+		}},
+	} {
+		for name, want := range tc.want {
+			if got, ok := tc.lookup(name); got != want || ok != (want != "") {
+				t.Errorf("%q: %q %v, want %q", name, got, ok, want)
+			}
+		}
+	}
+}
+
 // TestRegistryRefuses: an unknown name, a second registration of an id or
 // alias, "auto", and a Spec whose data does not hold together are errors;
 // the name errors list the valid ids.
@@ -92,27 +119,46 @@ func TestRegistryRefuses(t *testing.T) {
 	autoFile := cli("seven")
 	autoFile.Methods = append(autoFile.Methods, platform.Method{Name: record.MethodFile})
 	autoFile.Auto = []record.Method{record.MethodFile}
-	emptyQuestion := cli("eight")
+	blocker := func(id string, b platform.VersionBlocker) platform.Spec {
+		s := cli(id)
+		s.Detect.Blockers = []platform.VersionBlocker{b}
+		return s
+	}
+	named := func(id string, n platform.ToolNames) platform.Spec {
+		s := cli(id)
+		s.Names = n
+		return s
+	}
+	if err := r.Register(named("eleven", platform.ToolNames{Ansible: []platform.ToolName{{Name: "acme.one"}}})); err != nil {
+		t.Fatal(err)
+	}
+	emptyQuestion := cli("thirteen")
 	emptyQuestion.Session.Questions = []platform.Answer{{Question: `^\s*(?:Proceed\?)?\s*$`}}
 	for _, tc := range []struct {
 		spec platform.Spec
 		want string
 	}{
-		{cli("one"), `platform "one": the name "one" is taken (registered: one|two)`},
-		{dupAlias, `the name "one" is taken (registered: one|two)`},
+		{cli("one"), `platform "one": the name "one" is taken (registered: one|two|eleven)`},
+		{dupAlias, `the name "one" is taken (registered: one|two|eleven)`},
 		{cli("auto"), `the name "auto" is taken`},
 		{sameFamily, `"one" already claims show version family "one"`},
 		{cli(""), `platform id "": want a lower-case word`},
 		{noDriverMethods, "import methods without a driver"},
 		{badFallback, `falls back to "url", which it does not offer`},
 		{autoFile, "needs a method that applies without a bundle_file"},
+		{blocker("eight", platform.VersionBlocker{Pattern: `^x`, Verdict: record.Remediate, Reason: "r"}), `verdict "remediate", want unsupported or error`},
+		{blocker("nine", platform.VersionBlocker{Pattern: `^x`, Verdict: record.Unsupported}), "version blocker \"^x\" without a reason"},
+		{blocker("ten", platform.VersionBlocker{Pattern: `(`, Verdict: record.Error, Reason: "r"}), "version blocker: error parsing regexp"},
+		{named("twelve", platform.ToolNames{Ansible: []platform.ToolName{{Name: "acme.one", Family: true}}}), `the Ansible name "acme.one" is taken (by eleven)`},
+		{named("twelve", platform.ToolNames{Nornir: []platform.ToolName{{Name: "x"}, {Name: "x"}}}), `the Nornir name "x" is taken (by twelve)`},
+		{named("twelve", platform.ToolNames{Nornir: []platform.ToolName{{Name: " "}}}), `an empty Nornir name`},
 		{emptyQuestion, "matches an empty line"},
 	} {
 		if err := r.Register(tc.spec); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Register(%q): %v, want %q", tc.spec.ID, err, tc.want)
 		}
 	}
-	if got := strings.Join(r.IDs(), "|"); got != "one|two" {
+	if got := strings.Join(r.IDs(), "|"); got != "one|two|eleven" {
 		t.Errorf("a refused Spec was registered: %s", got)
 	}
 	// A second platform of the same family registers as named-only.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/trustfix/trustfix/pkg/session"
 )
 
 // Question is a device question as an anchored, quoted pattern: it must end
@@ -55,6 +57,23 @@ func Rejected(out string, fallback string) error {
 	return fmt.Errorf("%w: %s", ErrRejected, fallback)
 }
 
+// Continues reports whether a sequence may go on after err: err is nil or
+// the device's answer (a refusal, a failure line), which a driver may
+// judge by reading the device's state, or fall back from. It may not
+// after ErrStopped (nothing more may be sent) nor after a question the
+// session cancelled (session.ErrQuestion: the operator must read it).
+func Continues(err error) bool {
+	return !errors.Is(err, ErrStopped) && !errors.Is(err, session.ErrQuestion)
+}
+
+// Refused reports whether err is the device refusing a command (its CLI
+// printed an error marker: session.CommandError), rather than a failure
+// of the session.
+func Refused(err error) bool {
+	var refused *session.CommandError
+	return errors.As(err, &refused)
+}
+
 // ErrConflict: the device holds something that stops the sequence (a
 // trustpoint of our name with another certificate).
 var ErrConflict = errors.New("conflict on the device")
@@ -70,6 +89,23 @@ func lastLine(out string) string {
 
 // LastLine exposes lastLine for the platform packages.
 func LastLine(out string) string { return lastLine(out) }
+
+// Says reports whether the device's answer behind err (its output, or the
+// error's own text) contains text.
+func Says(err error, text string) bool {
+	return err != nil && strings.Contains(Output(err)+err.Error(), text)
+}
+
+// WriteMemory saves the running configuration where `write memory` does
+// (IOS XE, ASA): the device's [OK] is the proof; its questions are the
+// Spec's to answer.
+func WriteMemory(sh Shell) error {
+	out, err := sh.Send("write memory")
+	if err == nil && !strings.Contains(out, "[OK]") {
+		err = Rejected(out, "no [OK]")
+	}
+	return Step("write memory", err)
+}
 
 // Output is the device output carried by err (a rejected command), or "".
 func Output(err error) string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
+	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/record"
 	"github.com/trustfix/trustfix/pkg/session"
 	"github.com/trustfix/trustfix/platforms"
@@ -36,6 +37,9 @@ type Spec struct {
 	// Advisory is the platform's family in the field-notice tables
 	// (pkg/advisory); "" means ID.
 	Advisory string
+	// Names are what other tools' inventories call the platform: an
+	// Ansible or Nornir inventory naming it is read as this platform.
+	Names ToolNames
 	// Driver runs the sequences; nil for a platform trustfix never logs in
 	// to (Emergency Responder, Secure Email, Web Security: the verdict
 	// comes from the release the inventory gives).
@@ -104,6 +108,48 @@ type Detection struct {
 	// NamedOnly: platform auto never picks this Spec (it shares its family
 	// with another platform); only an inventory that names it does.
 	NamedOnly bool
+	// Blockers are what `show version` alone rules out on this platform
+	// (IOS XE in SD-WAN controller mode), in order. Spec.ReadState puts those
+	// that match before the driver's own blockers.
+	Blockers []VersionBlocker
+}
+
+// VersionBlocker is a blocker read from `show version`: a device whose
+// output matches Pattern cannot take the platform's sequence, for Reason.
+type VersionBlocker struct {
+	// Pattern is a regular expression over show version as
+	// detect.CleanVersion gives it (no echo, prompt or paging residue, no
+	// indentation); ^ and $ match at line ends.
+	Pattern string
+	// Verdict is unsupported or error, as for the driver's blockers.
+	Verdict record.Verdict
+	// Reason is the one line the operator reads; name the public source.
+	Reason string
+
+	re *regexp.Regexp // Pattern, compiled by validate
+}
+
+// ToolNames are the names other tools give a platform in their
+// inventories; pkg/inventory/ansible and pkg/inventory/nornir read them
+// through the registry. A name of a tool belongs to one platform.
+type ToolNames struct {
+	// Ansible are ansible_network_os values (cisco.iosxr.iosxr, iosxr).
+	Ansible []ToolName
+	// Nornir are a Nornir host's platform values: the names of the
+	// connection plugins trustfix reads them for, Netmiko's (cisco_xr)
+	// and scrapli's (cisco_iosxr), and NAPALM's (iosxr).
+	Nornir []ToolName
+}
+
+// ToolName is one name another tool gives the platform.
+type ToolName struct {
+	Name string
+	// Family: the name also covers platforms that share the platform's
+	// show version lineage and that detection tells apart (Ansible's
+	// cisco.ios.ios is IOS XE and classic IOS alike), so it reads as
+	// platform auto: detection decides, and refuses what trustfix does
+	// not fix.
+	Family bool
 }
 
 // Method is one import sequence of a platform, as data.
@@ -193,6 +239,37 @@ func (s *Spec) Apply(sh Shell, m record.Method, ca *cert.CA, p Prefs) (Result, e
 	return res, err
 }
 
+// ReadState reads a device's state through the driver, version being its
+// `show version`: the Spec's version blockers that match come first in
+// State.Blockers, then the driver's. The trust store is read either way: a
+// device that already holds the CA is compliant whatever blocks the import.
+func (s *Spec) ReadState(r Reader, version string, ca *cert.CA, p Prefs) (State, error) {
+	st, err := s.Driver.Detect(r, ca, p)
+	if err != nil {
+		return st, err
+	}
+	if b := s.VersionBlockers(version); len(b) > 0 {
+		st.Blockers = append(b, st.Blockers...)
+	}
+	return st, nil
+}
+
+// VersionBlockers are the Spec's version blockers that show version
+// (version, as the device printed it) matches, in order.
+func (s *Spec) VersionBlockers(version string) []Blocker {
+	if len(s.Detect.Blockers) == 0 {
+		return nil
+	}
+	text := detect.CleanVersion(version)
+	var out []Blocker
+	for _, b := range s.Detect.Blockers {
+		if b.re.MatchString(text) {
+			out = append(out, Blocker{Verdict: b.Verdict, Reason: b.Reason})
+		}
+	}
+	return out
+}
+
 // ErrStopped marks an error after which a sequence must send nothing more:
 // the connection is gone, the device's deadline passed, or the run is
 // backing out. The Shell a driver is given wraps such errors so that
@@ -207,7 +284,7 @@ var ErrStopped = errors.New("the session takes no more commands")
 // A question the session cancelled (session.ErrQuestion) is no failure of
 // the method: the operator must read it, and nothing more is sent.
 func Fallback(methods []Method, m record.Method, p Prefs, err error) (record.Method, string, bool) {
-	if err == nil || !p.Auto() || errors.Is(err, ErrStopped) || errors.Is(err, session.ErrQuestion) {
+	if err == nil || !p.Auto() || !Continues(err) {
 		return "", "", false
 	}
 	i := slices.IndexFunc(methods, func(x Method) bool { return x.Name == m })
@@ -261,6 +338,9 @@ func (s *Spec) validate() error {
 		}
 		s.Session.questions = append(s.Session.questions, session.Question{After: a.After, Pattern: re, Answer: a.Reply})
 	}
+	if err := s.Detect.compile(s.ID); err != nil {
+		return err
+	}
 	for _, m := range s.Auto {
 		if _, ok := s.Method(m); !ok {
 			return fmt.Errorf("platform %q: auto method %q is not one of its methods", s.ID, m)
@@ -270,6 +350,27 @@ func (s *Spec) validate() error {
 		if _, ok := s.Method(m.Fallback); m.Fallback != "" && !ok {
 			return fmt.Errorf("platform %q: method %q falls back to %q, which it does not offer", s.ID, m.Name, m.Fallback)
 		}
+	}
+	return nil
+}
+
+// compile checks the version blockers and compiles their patterns. The
+// slice is copied: a Spec literal shared by two registries keeps its own.
+func (d *Detection) compile(id string) error {
+	d.Blockers = slices.Clone(d.Blockers)
+	for i := range d.Blockers {
+		b := &d.Blockers[i]
+		switch {
+		case b.Verdict != record.Unsupported && b.Verdict != record.Error:
+			return fmt.Errorf("platform %q: version blocker %q: verdict %q, want unsupported or error", id, b.Pattern, b.Verdict)
+		case strings.TrimSpace(b.Reason) == "":
+			return fmt.Errorf("platform %q: version blocker %q without a reason", id, b.Pattern)
+		}
+		re, err := regexp.Compile("(?m)" + b.Pattern)
+		if err != nil {
+			return fmt.Errorf("platform %q: version blocker: %w", id, err)
+		}
+		b.re = re
 	}
 	return nil
 }

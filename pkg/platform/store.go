@@ -11,15 +11,22 @@ import (
 // TrustStore runs cmd, parses the listing with parse and evaluates the
 // certificates against ca: the first half of most drivers' Detect.
 func TrustStore(r Reader, cmd string, parse func(string) ([]detect.Cert, error), ca *cert.CA) (detect.Trust, error) {
-	out, err := r.Show(cmd)
-	if err != nil {
-		return detect.Trust{}, err
-	}
-	certs, err := parse(out)
+	certs, err := Certificates(r, cmd, parse)
 	if err != nil {
 		return detect.Trust{}, err
 	}
 	return detect.Evaluate(certs, ca), nil
+}
+
+// Certificates runs cmd and parses the listing with parse, for a driver
+// that weighs the certificates itself (IOS XR prefers a copy that
+// survives a reload).
+func Certificates(r Reader, cmd string, parse func(string) ([]detect.Cert, error)) ([]detect.Cert, error) {
+	out, err := r.Show(cmd)
+	if err != nil {
+		return nil, err
+	}
+	return parse(out)
 }
 
 // HasFile reports whether file system fs (harddisk:) holds name, which may

@@ -210,7 +210,7 @@ func (r *Runner) detect(a *record.Attempt, rd platform.Reader, use func(*platfor
 				return nil, platform.State{}, plan.Decision{}, false
 			}
 		}
-		st, err := spec.Driver.Detect(rd, r.CA, in.Prefs)
+		st, err := spec.ReadState(rd, out, r.CA, in.Prefs)
 		if err != nil {
 			r.fail(a, record.StageDetect, fmt.Errorf("detect trust store: %w", err))
 			return nil, platform.State{}, plan.Decision{}, false

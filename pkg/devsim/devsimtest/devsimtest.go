@@ -143,37 +143,59 @@ func (l *Lab) EditInventory(t testing.TB, edit func(string) string) {
 // the inventory: a key the entry has gets the new value, another is added.
 func (l *Lab) SetDevice(t testing.TB, name string, fields ...string) {
 	t.Helper()
-	l.EditInventory(t, func(inv string) string {
-		head := "  - name: " + name + "\n"
-		start := strings.Index(inv, head)
-		if start < 0 {
-			t.Fatalf("no device %s in the inventory", name)
-		}
-		start += len(head)
-		end := start
-		for end < len(inv) && strings.HasPrefix(inv[end:], "    ") {
-			end += strings.IndexByte(inv[end:], '\n') + 1
-		}
-		return inv[:start] + setFields(inv[start:end], "    ", fields) + inv[end:]
-	})
+	l.editBlock(t, "  - name: "+name+"\n", "    ", func(block string) string { return setFields(block, "    ", fields) })
 }
 
 // SetDefaults sets fields of the inventory's defaults, as SetDevice does.
 func (l *Lab) SetDefaults(t testing.TB, fields ...string) {
 	t.Helper()
+	l.editBlock(t, "defaults:\n", "  ", func(block string) string { return setFields(block, "  ", fields) })
+}
+
+// UnsetDevice removes fields of one device of the inventory, by key (e.g.
+// "jump_host"); a key the entry lacks is a test error.
+func (l *Lab) UnsetDevice(t testing.TB, name string, keys ...string) {
+	t.Helper()
+	l.editBlock(t, "  - name: "+name+"\n", "    ", func(block string) string { return unsetFields(t, block, "    ", keys) })
+}
+
+// UnsetDefaults removes fields of the inventory's defaults, as
+// UnsetDevice does.
+func (l *Lab) UnsetDefaults(t testing.TB, keys ...string) {
+	t.Helper()
+	l.editBlock(t, "defaults:\n", "  ", func(block string) string { return unsetFields(t, block, "  ", keys) })
+}
+
+// editBlock rewrites the lines indented by indent that follow the line
+// head of the inventory.
+func (l *Lab) editBlock(t testing.TB, head, indent string, edit func(block string) string) {
+	t.Helper()
 	l.EditInventory(t, func(inv string) string {
-		const head = "defaults:\n"
 		start := strings.Index(inv, head)
 		if start < 0 {
-			t.Fatal("no defaults in the inventory")
+			t.Fatalf("no %q in the inventory", strings.TrimSpace(head))
 		}
 		start += len(head)
 		end := start
-		for end < len(inv) && strings.HasPrefix(inv[end:], "  ") {
+		for end < len(inv) && strings.HasPrefix(inv[end:], indent) {
 			end += strings.IndexByte(inv[end:], '\n') + 1
 		}
-		return inv[:start] + setFields(inv[start:end], "  ", fields) + inv[end:]
+		return inv[:start] + edit(inv[start:end]) + inv[end:]
 	})
+}
+
+// unsetFields removes the "key: value" lines of keys from block.
+func unsetFields(t testing.TB, block, indent string, keys []string) string {
+	t.Helper()
+	lines := strings.SplitAfter(block, "\n")
+	for _, key := range keys {
+		i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, indent+key+":") })
+		if i < 0 {
+			t.Fatalf("no %s in the inventory block:\n%s", key, block)
+		}
+		lines = slices.Delete(lines, i, i+1)
+	}
+	return strings.Join(lines, "")
 }
 
 // setFields replaces or appends "key: value" lines in block, indented by

@@ -14,7 +14,8 @@ import (
 // chain of levels can say; so each host's fields are also resolved the
 // Ansible way (hostVars), and any field the chain would get wrong is set
 // on the device itself. Either way a device gets what Ansible gives it.
-func (m *model) doc(path, kind string) (*inventory.Doc, error) {
+func (m *model) doc(path, kind string, platforms Platforms) (*inventory.Doc, error) {
+	translate := func(vs vars, strict bool) mapped { return mapVars(vs, strict, platforms) }
 	doc := &inventory.Doc{
 		Kind: kind, Path: path, Files: m.files, Names: names,
 		Where: "as a variable of the host, one of its groups or all, e.g. in group_vars/all.yml",
@@ -24,7 +25,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 	if allPos.File == "" {
 		allPos = inventory.Pos{File: path, Owner: "all"}
 	}
-	doc.Defaults = inventory.Level{Pos: allPos, Fields: mapVars(all.vars.combine(all.dirVars), false).fields}
+	doc.Defaults = inventory.Level{Pos: allPos, Fields: translate(all.vars.combine(all.dirVars), false).fields}
 	levels := map[*group]*inventory.Level{}
 	levelOf := func(g *group) *inventory.Level {
 		if l, ok := levels[g]; ok {
@@ -34,7 +35,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 		if pos.File == "" {
 			pos = inventory.Pos{File: path, Owner: g.name}
 		}
-		l := &inventory.Level{Name: g.name, Pos: pos, Fields: mapVars(g.vars.combine(g.dirVars), false).fields}
+		l := &inventory.Level{Name: g.name, Pos: pos, Fields: translate(g.vars.combine(g.dirVars), false).fields}
 		levels[g] = l
 		return l
 	}
@@ -45,7 +46,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 	var left inventory.LeftOut
 	used := map[*group]bool{}
 	for _, h := range m.hostList {
-		want := mapVars(m.hostVars(h), true)
+		want := translate(m.hostVars(h), true)
 		if want.err != nil {
 			errs = append(errs, want.err)
 			continue
@@ -60,7 +61,7 @@ func (m *model) doc(path, kind string) (*inventory.Doc, error) {
 				notes = append(notes, n)
 			}
 		}
-		own := mapVars(h.vars.combine(h.dirVars), false).fields
+		own := translate(h.vars.combine(h.dirVars), false).fields
 		if kind == inventory.KindAnsibleJSON {
 			own = m.flattenedGroupOnly(own, &flattened)
 		}

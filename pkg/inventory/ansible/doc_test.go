@@ -64,11 +64,11 @@ func TestSourceAndListJSONAgree(t *testing.T) {
 	devices := 0
 	for _, src := range strings.Fields(string(data)) {
 		t.Run(src, func(t *testing.T) {
-			a, err := ansible.Load(filepath.Join(fixtures, src))
+			a, err := ansible.Load(filepath.Join(fixtures, src), registry.MustDefault())
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, err := ansible.Load(filepath.Join(fixtures, src+".list.json"))
+			b, err := ansible.Load(filepath.Join(fixtures, src+".list.json"), registry.MustDefault())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func TestSourceAndListJSONAgree(t *testing.T) {
 }
 
 func TestPrecedenceDirectory(t *testing.T) {
-	doc, err := ansible.Load(filepath.Join(fixtures, "precedence"))
+	doc, err := ansible.Load(filepath.Join(fixtures, "precedence"), registry.MustDefault())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestBadAnsibleInventories(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := write(tt.file, tt.body)
-			doc, err := ansible.Load(path)
+			doc, err := ansible.Load(path, registry.MustDefault())
 			if err == nil {
 				_, err = inventory.FromDoc(doc, registry.MustDefault(), passwordsOnly)
 			}
@@ -259,7 +259,7 @@ func TestBadAnsibleInventories(t *testing.T) {
 // defines; ansible-core 2.14 refuses it ("Section [usa:children] includes
 // undefined group: northeast" at line 21), and so does trustfix.
 func TestDocExampleWithUndefinedGroups(t *testing.T) {
-	_, err := ansible.Load(filepath.Join(fixtures, "docs/intro-subgroups.ini"))
+	_, err := ansible.Load(filepath.Join(fixtures, "docs/intro-subgroups.ini"), registry.MustDefault())
 	if err == nil || !strings.HasSuffix(err.Error(), "intro-subgroups.ini:21: section [usa:children] names a group defined nowhere: northeast") {
 		t.Errorf("got %v", err)
 	}
@@ -279,7 +279,7 @@ func TestVaultedFilesAreNotRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	doc, err := ansible.Load(filepath.Join(dir, "hosts"))
+	doc, err := ansible.Load(filepath.Join(dir, "hosts"), registry.MustDefault())
 	if err != nil {
 		t.Fatal(err)
 	}

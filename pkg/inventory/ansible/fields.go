@@ -18,11 +18,13 @@ import (
 //     identity_file; the older ansible_ssh_host, ansible_ssh_port,
 //     ansible_ssh_user and ansible_private_key_file count only when the
 //     current name is not set. Without any, the host is its inventory name.
-//   - ansible_network_os gives platform: cisco.ios.ios or ios → auto (IOS
-//     XE, or classic IOS that detection refuses), cisco.iosxr.iosxr or
-//     iosxr → iosxr, cisco.asa.asa or asa → asa. A host with another
-//     network OS, or none, is not a device trustfix fixes: it is left out,
-//     with a warning, unless trustfix_platform says otherwise.
+//   - ansible_network_os gives platform: the platform whose Spec declares
+//     the name (pkg/platform, Spec.Names.Ansible), which today reads
+//     cisco.ios.ios or ios → auto (IOS XE, or classic IOS that detection
+//     refuses), cisco.iosxr.iosxr or iosxr → iosxr, cisco.asa.asa or asa
+//     → asa. A host with another network OS, or none, is not a device
+//     trustfix fixes: it is left out, with a warning, unless
+//     trustfix_platform says otherwise.
 //   - A jump host in ansible_ssh_common_args or ansible_ssh_extra_args
 //     (-J, -o ProxyJump=..., or -o ProxyCommand="ssh -W %h:%p ... HOST")
 //     gives jump_host.
@@ -56,11 +58,11 @@ var passwordVars = map[string]string{
 	"ansible_become_pass":     "trustfix_enable_password_env",
 }
 
-// networkOS maps ansible_network_os to a trustfix platform.
-var networkOS = map[string]string{
-	"cisco.ios.ios": "auto", "ios": "auto",
-	"cisco.iosxr.iosxr": "iosxr", "iosxr": "iosxr",
-	"cisco.asa.asa": "asa", "asa": "asa",
+// Platforms is what the Ansible front-end needs of the platform registry
+// (*platform.Registry): the trustfix platform an ansible_network_os value
+// stands for (a platform id, or auto), as the platforms' Specs declare.
+type Platforms interface {
+	AnsiblePlatform(networkOS string) (platform string, ok bool)
 }
 
 const prefix = "trustfix_"
@@ -93,7 +95,7 @@ func (r *mapped) fail(pos inventory.Pos, format string, args ...any) {
 // reports what cannot be used; otherwise (one level's own variables, for
 // the grouped layout) such values are simply left out: the strict pass
 // over every host reports them.
-func mapVars(vs vars, strict bool) mapped {
+func mapVars(vs vars, strict bool, platforms Platforms) mapped {
 	var r mapped
 	set := func(field string, v variable) {
 		node, why := usable(v.node)
@@ -119,7 +121,7 @@ func mapVars(vs vars, strict bool) mapped {
 		}
 	}
 	if !overridden("platform") {
-		r.platform(vs, strict, set)
+		r.platform(vs, strict, set, platforms)
 	}
 	if !overridden("jump_host") {
 		for _, name := range []string{"ansible_ssh_common_args", "ansible_ssh_extra_args"} {
@@ -174,7 +176,7 @@ func mapVars(vs vars, strict bool) mapped {
 }
 
 // platform maps ansible_network_os, or says why the host is left out.
-func (r *mapped) platform(vs vars, strict bool, set func(string, variable)) {
+func (r *mapped) platform(vs vars, strict bool, set func(string, variable), platforms Platforms) {
 	v, ok := vs.get("ansible_network_os")
 	if !ok || inventory.IsNull(v.node) {
 		r.skip = "without ansible_network_os"
@@ -186,7 +188,7 @@ func (r *mapped) platform(vs vars, strict bool, set func(string, variable)) {
 		}
 		return
 	}
-	p, ok := networkOS[strings.TrimSpace(v.node.Value)]
+	p, ok := platforms.AnsiblePlatform(strings.TrimSpace(v.node.Value))
 	if !ok {
 		r.skip = "with ansible_network_os " + v.node.Value + ", not a platform trustfix fixes"
 		return

@@ -39,7 +39,7 @@ func FuzzInventoryFile(f *testing.F) {
 			return // a wide range: correct, but too slow to validate per input
 		}
 		m.reconcile()
-		doc, err := m.doc("hosts", inventory.KindAnsibleINI)
+		doc, err := m.doc("hosts", inventory.KindAnsibleINI, registry.MustDefault())
 		if err != nil {
 			return
 		}

@@ -21,13 +21,15 @@ import (
 	"github.com/trustfix/trustfix/pkg/inventory"
 )
 
-// Load reads the Ansible inventory at path (a file or a directory).
-func Load(path string) (*inventory.Doc, error) {
+// Load reads the Ansible inventory at path (a file or a directory);
+// platforms says which ansible_network_os values are platforms trustfix
+// fixes.
+func Load(path string, platforms Platforms) (*inventory.Doc, error) {
 	m, kind, err := loadModel(path)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := m.doc(path, kind)
+	doc, err := m.doc(path, kind, platforms)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func loadModel(path string) (*model, string, error) {
 // LoadData reads an inventory given as bytes (the JSON `ansible-inventory
 // --list` prints, piped to `-i -`); name stands for it in messages.
 // There are no group_vars/ or host_vars/ beside it.
-func LoadData(name string, data []byte) (*inventory.Doc, error) {
+func LoadData(name string, data []byte, platforms Platforms) (*inventory.Doc, error) {
 	m := newModel()
 	m.files = append(m.files, name)
 	kind, err := loadFile(m, name, data)
@@ -78,7 +80,7 @@ func LoadData(name string, data []byte) (*inventory.Doc, error) {
 		return nil, err
 	}
 	m.reconcile()
-	doc, err := m.doc(name, kind)
+	doc, err := m.doc(name, kind, platforms)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,16 @@ const stdinName = "<stdin>"
 // maxStdin bounds an inventory read from standard input.
 const maxStdin = 256 << 20
 
+// Platforms is what reading an inventory needs of the platform registry
+// (*platform.Registry): the ids and aliases validation accepts, and the
+// names Ansible and Nornir inventories give the platforms (their Specs'
+// Names).
+type Platforms interface {
+	inventory.Platforms
+	ansible.Platforms
+	nornir.Platforms
+}
+
 // Source is an inventory as read, before validation: a trustfix file's
 // bytes, or another format translated into a Doc.
 type Source struct {
@@ -38,8 +48,9 @@ type Source struct {
 	Doc  *inventory.Doc // other kinds
 }
 
-// Read detects the kind of inventory at path and reads it.
-func Read(path string, stdin io.Reader) (*Source, error) {
+// Read detects the kind of inventory at path and reads it; platforms
+// gives the names other tools' inventories use.
+func Read(path string, stdin io.Reader, platforms Platforms) (*Source, error) {
 	if path == Stdin {
 		data, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
@@ -51,7 +62,7 @@ func Read(path string, stdin io.Reader) (*Source, error) {
 		if root, err := inventory.DecodeYAML(stdinName, data); err == nil && isTrustfix(root) {
 			return &Source{Kind: inventory.KindTrustfix, Path: stdinName, Data: data}, nil
 		}
-		doc, err := ansible.LoadData(stdinName, data)
+		doc, err := ansible.LoadData(stdinName, data, platforms)
 		if err != nil {
 			return nil, err
 		}
@@ -69,13 +80,13 @@ func Read(path string, stdin io.Reader) (*Source, error) {
 		}
 		return &Source{Kind: kind, Path: path, Data: data}, nil
 	case inventory.KindNornir:
-		doc, err := nornir.Load(path)
+		doc, err := nornir.Load(path, platforms)
 		if err != nil {
 			return nil, err
 		}
 		return &Source{Kind: kind, Path: path, Doc: doc}, nil
 	}
-	doc, err := ansible.Load(path)
+	doc, err := ansible.Load(path, platforms)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +96,8 @@ func Read(path string, stdin io.Reader) (*Source, error) {
 // Load reads and validates the inventory at path against the registered
 // platforms (*platform.Registry); env looks up password variables (nil:
 // os.LookupEnv).
-func Load(path string, stdin io.Reader, platforms inventory.Platforms, env func(string) (string, bool)) (*inventory.Inventory, *Source, error) {
-	src, err := Read(path, stdin)
+func Load(path string, stdin io.Reader, platforms Platforms, env func(string) (string, bool)) (*inventory.Inventory, *Source, error) {
+	src, err := Read(path, stdin, platforms)
 	if err != nil {
 		return nil, nil, err
 	}

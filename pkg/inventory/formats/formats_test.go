@@ -58,7 +58,7 @@ func TestReadKinds(t *testing.T) {
 		"nornir/crafted":                         inventory.KindNornir,
 		"good/minimal.yaml":                      inventory.KindTrustfix,
 	} {
-		src, err := Read(filepath.Join(testdata, path), nil)
+		src, err := Read(filepath.Join(testdata, path), nil, registry.MustDefault())
 		if err != nil || src.Kind != want {
 			t.Errorf("%s: %+v, %v; want %s", path, src, err, want)
 		}

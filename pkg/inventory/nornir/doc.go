@@ -78,7 +78,7 @@ func (l lookup) dataKeys() []string {
 
 // want is what Nornir resolves for a host, in trustfix fields; skip says
 // why it is not a trustfix device; notes are the ignored passwords.
-func (l lookup) want() (fields []inventory.Field, skip string, notes []inventory.Problem) {
+func (l lookup) want(platforms Platforms) (fields []inventory.Field, skip string, notes []inventory.Problem) {
 	p := l.plugin()
 	set := func(key string, v value) {
 		fields = append(fields, inventory.Field{Key: key, Value: inventory.Value{Node: v.node, Pos: v.pos}})
@@ -95,13 +95,12 @@ func (l lookup) want() (fields []inventory.Field, skip string, notes []inventory
 	}
 	if !overridden("platform") {
 		v, ok := l.effective(p, "platform")
-		switch {
-		case !ok:
+		if !ok {
 			skip = "without platform"
-		case platforms[strings.TrimSpace(v.node.Value)] == "":
+		} else if id, known := platforms.NornirPlatform(strings.TrimSpace(v.node.Value)); !known {
 			skip = "with platform " + v.node.Value + ", not a platform trustfix fixes"
-		default:
-			set("platform", value{inventory.Scalar(platforms[strings.TrimSpace(v.node.Value)]), v.pos})
+		} else {
+			set("platform", value{inventory.Scalar(id), v.pos})
 		}
 	}
 	if !overridden("identity_file") {
@@ -134,7 +133,7 @@ func ignored(pos inventory.Pos, field string) inventory.Problem {
 }
 
 // own is one element's own fields, for the grouped layout.
-func (e *element) own() []inventory.Field {
+func (e *element) own(platforms Platforms) []inventory.Field {
 	var fields []inventory.Field
 	for _, a := range []string{"hostname", "port", "username", "platform"} {
 		v, ok := e.attrs[a]
@@ -146,8 +145,8 @@ func (e *element) own() []inventory.Field {
 		case "hostname":
 			key = "host"
 		case "platform":
-			p := platforms[strings.TrimSpace(v.node.Value)]
-			if p == "" {
+			p, ok := platforms.NornirPlatform(strings.TrimSpace(v.node.Value))
+			if !ok {
 				continue
 			}
 			v.node = inventory.Scalar(p)
@@ -167,7 +166,7 @@ func (e *element) own() []inventory.Field {
 // each host with its groups listed lowest precedence first (the reverse of
 // Nornir's lookup order); what that chain cannot say (connection options
 // beating plain attributes) is pinned on the device.
-func (in *inv) doc(path string) (*inventory.Doc, error) {
+func (in *inv) doc(path string, platforms Platforms) (*inventory.Doc, error) {
 	doc := &inventory.Doc{
 		Kind: inventory.KindNornir, Path: path, Files: in.files,
 		Names: func(field string) string {
@@ -178,11 +177,11 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 		},
 		Where: "in the data of the host, a group or defaults",
 	}
-	doc.Defaults = inventory.Level{Pos: in.defaults.pos, Fields: in.defaults.own()}
+	doc.Defaults = inventory.Level{Pos: in.defaults.pos, Fields: in.defaults.own(platforms)}
 	levels := map[string]*inventory.Level{}
 	for _, name := range in.gorder {
 		g := in.groups[name]
-		levels[name] = &inventory.Level{Name: name, Pos: g.pos, Fields: g.own()}
+		levels[name] = &inventory.Level{Name: name, Pos: g.pos, Fields: g.own(platforms)}
 	}
 	used := map[string]bool{}
 	noted := map[inventory.Pos]bool{}
@@ -191,7 +190,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 	for _, h := range in.hosts {
 		groups := in.ancestors(h)
 		l := append(append(lookup{h}, groups...), in.defaults)
-		want, skip, notes := l.want()
+		want, skip, notes := l.want(platforms)
 		if skip != "" {
 			left.Add(skip, h.name)
 			continue
@@ -202,7 +201,7 @@ func (in *inv) doc(path string) (*inventory.Doc, error) {
 				ignoredPasswords = append(ignoredPasswords, n)
 			}
 		}
-		dev := inventory.DocDevice{Level: inventory.Level{Name: h.name, Pos: h.pos, Fields: h.own()}}
+		dev := inventory.DocDevice{Level: inventory.Level{Name: h.name, Pos: h.pos, Fields: h.own(platforms)}}
 		chain := []*inventory.Level{&doc.Defaults}
 		for i := len(groups) - 1; i >= 0; i-- {
 			used[groups[i].name] = true

@@ -11,9 +11,11 @@
 // attributes wherever they are set, as Host.get_connection_parameters does.
 //
 // Mapping: hostname → host (the host's name when unset), port, username,
-// platform (ios → auto; iosxr, cisco_xr, cisco_iosxr → iosxr; cisco_xe,
-// cisco_iosxe → iosxe; asa, cisco_asa → asa; a host with another platform
-// or none is left out with a warning unless data sets trustfix_platform),
+// platform (the platform whose Spec declares the name, pkg/platform
+// Spec.Names.Nornir: today ios, cisco_ios → auto; iosxr, cisco_xr,
+// cisco_iosxr, iosxr_netconf → iosxr; iosxe, cisco_xe, cisco_iosxe →
+// iosxe; asa, cisco_asa → asa; a host with another platform or none is
+// left out with a warning unless data sets trustfix_platform),
 // the scrapli extra auth_private_key or netmiko extra key_file →
 // identity_file, and data.trustfix_<field> → any trustfix field.
 // Passwords (password, and the enable secrets in extras) are never read:
@@ -50,11 +52,11 @@ var elementKeys = append([]string{"groups", "data", "connection_options"}, attrs
 // plugins are the connection plugins whose options trustfix reads, first wins.
 var plugins = []string{"scrapli", "netmiko"}
 
-var platforms = map[string]string{
-	"ios": "auto", "cisco_ios": "auto",
-	"iosxe": "iosxe", "cisco_xe": "iosxe", "cisco_iosxe": "iosxe",
-	"iosxr": "iosxr", "cisco_xr": "iosxr", "cisco_iosxr": "iosxr", "iosxr_netconf": "iosxr",
-	"asa": "asa", "cisco_asa": "asa",
+// Platforms is what the Nornir front-end needs of the platform registry
+// (*platform.Registry): the trustfix platform a host's platform value
+// stands for (a platform id, or auto), as the platforms' Specs declare.
+type Platforms interface {
+	NornirPlatform(name string) (platform string, ok bool)
 }
 
 const prefix = "trustfix_"
@@ -201,13 +203,14 @@ func LooksLikeHosts(root *yaml.Node) bool {
 	return true
 }
 
-// Load reads the SimpleInventory at path (see Files).
-func Load(path string) (*inventory.Doc, error) {
+// Load reads the SimpleInventory at path (see Files); platforms says
+// which platform values are platforms trustfix fixes.
+func Load(path string, platforms Platforms) (*inventory.Doc, error) {
 	in, hosts, err := load(path)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := in.doc(path)
+	doc, err := in.doc(path, platforms)
 	if err != nil {
 		return nil, err
 	}

@@ -102,7 +102,7 @@ func env(k string) (string, bool) {
 }
 
 func TestCraftedInventory(t *testing.T) {
-	doc, err := Load(filepath.Join(fixtures, "crafted"))
+	doc, err := Load(filepath.Join(fixtures, "crafted"), registry.MustDefault())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestCraftedInventory(t *testing.T) {
 
 func TestPublishedInventories(t *testing.T) {
 	// Nornir config.yaml naming the inventory files.
-	doc, err := Load(filepath.Join(fixtures, "snmp-validation/config.yaml"))
+	doc, err := Load(filepath.Join(fixtures, "snmp-validation/config.yaml"), registry.MustDefault())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestPublishedInventories(t *testing.T) {
 		t.Errorf("devices %v", names)
 	}
 	// The tutorial's hosts are linux, eos and junos: none is trustfix's.
-	doc, err = Load(filepath.Join(fixtures, "tutorial/config.yaml"))
+	doc, err = Load(filepath.Join(fixtures, "tutorial/config.yaml"), registry.MustDefault())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,88 +10,9 @@ import (
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
-
-// Driver runs the ASA sequences.
-type Driver struct{}
-
-// Commands detection reads, in order.
-const (
-	ModeCommand    = "show mode"
-	FIPSCommand    = "show running-config fips"
-	CertsCommand   = "show crypto ca certificates"
-	PoolCommand    = "show crypto ca trustpool"
-	RunCertCommand = "show running-config crypto ca certificate"
-)
-
-// Detect reads the context mode, FIPS, and every trustpoint and trustpool
-// certificate. The running-config hex is the most reliable: each DER is
-// rebuilt and hashed. What rules the import out is reported as blockers,
-// in this order: multiple-context mode, FIPS refusing a SHA-1-signed CA, a
-// trustpoint of our name holding another certificate.
-func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
-	var st platform.State
-	out, err := r.Show(ModeCommand)
-	if err != nil {
-		return st, err
-	}
-	mode, err := ParseMode(out)
-	if err != nil {
-		return st, err
-	}
-	if out, err = r.Show(FIPSCommand); err != nil {
-		return st, err
-	}
-	fips := ParseFIPS(out)
-	// Most reliable first; once the CA is found the rest cannot change the
-	// answer, so a store is only read in full to prove an absence.
-	var all []detect.Cert
-	for _, c := range []struct {
-		cmd   string
-		parse func(string) ([]detect.Cert, error)
-	}{{RunCertCommand, ParseRunningCertificates}, {CertsCommand, ParseCertificates}, {PoolCommand, ParseCertificates}} {
-		out, err := r.Show(c.cmd)
-		if err != nil {
-			return st, err
-		}
-		certs, err := c.parse(out)
-		if err != nil {
-			return st, err
-		}
-		all = append(all, certs...)
-		if st.Trust = detect.Evaluate(all, ca); st.Trust.CAPresent {
-			break
-		}
-	}
-	if st.Trust.CAPresent {
-		return st, nil
-	}
-	if mode == ModeMultiple {
-		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
-			Reason: "ASA in multiple-context mode: trustpool import is not supported there and the trustpoint method is unverified; fix it by hand in the system context"})
-	}
-	if fips && ca.SHA1Signed() {
-		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
-			Reason: "FIPS mode refuses SHA-1-signed CA certificates (" + ca.CommonName() + " is one)"})
-		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
-	}
-	name, conflict := ca.TrustpointName(), ""
-	for _, c := range all {
-		if c.Store == name {
-			conflict = fmt.Sprintf("trustpoint %s already holds another certificate (serial %s)", name, c.Serial)
-		}
-	}
-	if conflict != "" {
-		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Error, Reason: conflict})
-	}
-	if fips && !ca.SHA1Signed() && len(st.Blockers) == 0 {
-		st.Notes = append(st.Notes, "FIPS mode is on ("+ca.CommonName()+" is SHA-256 signed, so it is accepted)")
-	}
-	return st, nil
-}
 
 var (
 	reReporting   = platform.Question(`[Y]es, [N]o, [A]sk later:`)
@@ -119,13 +40,7 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 }
 
 // Save is write memory.
-func (Driver) Save(sh platform.Shell) error {
-	out, err := sh.Send("write memory")
-	if err == nil && !strings.Contains(out, "[OK]") {
-		err = platform.Rejected(out, "no [OK]")
-	}
-	return platform.Step("write memory", err)
-}
+func (Driver) Save(sh platform.Shell) error { return platform.WriteMemory(sh) }
 
 // Recover removes the trustpoint the terminal sequence creates before the
 // paste, left behind without a certificate when the connection was lost

@@ -27,6 +27,15 @@ func Register(r *platform.Registry) error {
 			Questions: questions},
 		Methods: []platform.Method{{Name: record.MethodURL, Persistent: true}, {Name: record.MethodTerminal, Persistent: true}},
 		Auto:    []record.Method{record.MethodTerminal},
-		Driver:  Driver{},
+		Names: platform.ToolNames{
+			Ansible: []platform.ToolName{{Name: "cisco.asa.asa"}, {Name: "asa"}},
+			Nornir:  []platform.ToolName{{Name: "asa"}, {Name: "cisco_asa"}},
+		},
+		Driver: Driver{},
 	})
 }
+
+// Driver is the code behind ASA's Spec: its sequences (driver.go), their
+// description (sequence.go) and the trust-store reading (trust.go). It
+// holds nothing: what the platform is, is the data above.
+type Driver struct{}

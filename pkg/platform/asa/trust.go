@@ -8,6 +8,8 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // ParseCertificates reads `show crypto ca certificates` (docs/platforms.md:
@@ -114,4 +116,75 @@ func rebuild(lines []string, serial string) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("serial in the hex is %s", cert.New(c).Serial())
 	}
 	return c, nil
+}
+
+// Commands detection reads, in order.
+const (
+	ModeCommand    = "show mode"
+	FIPSCommand    = "show running-config fips"
+	CertsCommand   = "show crypto ca certificates"
+	PoolCommand    = "show crypto ca trustpool"
+	RunCertCommand = "show running-config crypto ca certificate"
+)
+
+// Detect reads the context mode, FIPS, and every trustpoint and trustpool
+// certificate. The running-config hex is the most reliable: each DER is
+// rebuilt and hashed. What rules the import out is reported as blockers,
+// in this order: multiple-context mode, FIPS refusing a SHA-1-signed CA, a
+// trustpoint of our name holding another certificate.
+func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
+	var st platform.State
+	out, err := r.Show(ModeCommand)
+	if err != nil {
+		return st, err
+	}
+	mode, err := ParseMode(out)
+	if err != nil {
+		return st, err
+	}
+	if out, err = r.Show(FIPSCommand); err != nil {
+		return st, err
+	}
+	fips := ParseFIPS(out)
+	// Most reliable first; once the CA is found the rest cannot change the
+	// answer, so a store is only read in full to prove an absence.
+	var all []detect.Cert
+	for _, c := range []struct {
+		cmd   string
+		parse func(string) ([]detect.Cert, error)
+	}{{RunCertCommand, ParseRunningCertificates}, {CertsCommand, ParseCertificates}, {PoolCommand, ParseCertificates}} {
+		certs, err := platform.Certificates(r, c.cmd, c.parse)
+		if err != nil {
+			return st, err
+		}
+		all = append(all, certs...)
+		if st.Trust = detect.Evaluate(all, ca); st.Trust.CAPresent {
+			break
+		}
+	}
+	if st.Trust.CAPresent {
+		return st, nil
+	}
+	if mode == ModeMultiple {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
+			Reason: "ASA in multiple-context mode: trustpool import is not supported there and the trustpoint method is unverified; fix it by hand in the system context"})
+	}
+	if fips && ca.SHA1Signed() {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Unsupported,
+			Reason: "FIPS mode refuses SHA-1-signed CA certificates (" + ca.CommonName() + " is one)"})
+		st.Notes = append(st.Notes, "FIPS mode refuses SHA-1-signed CA certificates")
+	}
+	name, conflict := ca.TrustpointName(), ""
+	for _, c := range all {
+		if c.Store == name {
+			conflict = fmt.Sprintf("trustpoint %s already holds another certificate (serial %s)", name, c.Serial)
+		}
+	}
+	if conflict != "" {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Error, Reason: conflict})
+	}
+	if fips && !ca.SHA1Signed() && len(st.Blockers) == 0 {
+		st.Notes = append(st.Notes, "FIPS mode is on ("+ca.CommonName()+" is SHA-256 signed, so it is accepted)")
+	}
+	return st, nil
 }

@@ -17,3 +17,8 @@ func Register(r *platform.Registry) error {
 		Driver:  Driver{},
 	})
 }
+
+// Driver is the code behind FXOS's Spec: its sequences (driver.go), their
+// description (sequence.go) and the trust-store reading (trust.go). It
+// holds nothing: what the platform is, is the data above.
+type Driver struct{}

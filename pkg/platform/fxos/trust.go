@@ -9,6 +9,8 @@ import (
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 var (
@@ -138,4 +140,119 @@ func TrustpointNames(out string) []string {
 		}
 	}
 	return names
+}
+
+// Listing commands, run under `scope security`; captures name their files
+// after them. DetailCommand, and `show detail` under `scope trustpoint
+// NAME`, are the forms tried when TrustCommand shows no chains.
+const (
+	TrustCommand  = "show trustpoint"
+	DetailCommand = "show trustpoint detail"
+)
+
+// Detect lists the trustpoints under `scope security` and reports a
+// trustpoint of our name that holds another chain as a blocker. The
+// listing's labels are [unverified]: when `show trustpoint` names
+// trustpoints without their chains, the detail forms are read before the
+// store counts as unreadable (ErrUnreadable), which is never "absent".
+func (Driver) Detect(r platform.Reader, ca *cert.CA, _ platform.Prefs) (platform.State, error) {
+	var st platform.State
+	sh, live := r.(platform.Shell)
+	if live {
+		if _, err := sh.Send("scope security"); err != nil {
+			return st, err
+		}
+		defer func() { _, _ = sh.Send("top") }()
+	}
+	certs, names, err := readTrustpoints(r, sh)
+	if err != nil {
+		return st, err
+	}
+	st.Trust = detect.Evaluate(certs, ca)
+	name := ca.TrustpointName()
+	if !st.Trust.CAPresent && slices.Contains(names, name) {
+		st.Blockers = append(st.Blockers, platform.Blocker{Verdict: record.Error,
+			Reason: fmt.Sprintf("trustpoint %s already exists with another certificate chain; delete or rename it, then run again", name)})
+	}
+	return st, nil
+}
+
+// readTrustpoints reads every trustpoint's chain: `show trustpoint`, else
+// `show trustpoint detail`, else (live, under scope security) each
+// trustpoint's `scope trustpoint NAME` + `show detail`. It returns the
+// certificates and the trustpoint names the listings gave.
+func readTrustpoints(r platform.Reader, sh platform.Shell) ([]detect.Cert, []string, error) {
+	out, err := r.Show(TrustCommand)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := TrustpointNames(out)
+	certs, first := ParseTrustpoints(out)
+	if !errors.Is(first, ErrUnreadable) {
+		return certs, names, first
+	}
+	out, err = r.Show(DetailCommand)
+	switch {
+	case err == nil:
+		names = union(names, TrustpointNames(out))
+		certs, err = ParseTrustpoints(out)
+		if !errors.Is(err, ErrUnreadable) {
+			return certs, names, err
+		}
+	case sh != nil && !platform.Refused(err):
+		return nil, nil, err // the session, not the device's answer
+	}
+	if sh == nil || len(names) == 0 {
+		return nil, names, fmt.Errorf("%w (%q and %q tried)", first, TrustCommand, DetailCommand)
+	}
+	var all []detect.Cert
+	for _, n := range names {
+		c, err := scopedDetail(sh, n)
+		if err != nil {
+			return nil, names, fmt.Errorf("%w; %q and %q tried", err, TrustCommand, DetailCommand)
+		}
+		all = append(all, c...)
+	}
+	return all, names, nil
+}
+
+// reTrustpointName is a name safe to type: one word of the characters
+// FXOS object names use.
+var reTrustpointName = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,64}$`)
+
+// scopedDetail reads one trustpoint's chain with `scope trustpoint NAME`
+// and `show detail`, and goes back up to `scope security`.
+func scopedDetail(sh platform.Shell, name string) ([]detect.Cert, error) {
+	if !reTrustpointName.MatchString(name) {
+		return nil, fmt.Errorf("fxos trustpoints: trustpoint %q: a name that cannot be typed: %w", name, ErrUnreadable)
+	}
+	if _, err := sh.Send("scope trustpoint " + name); err != nil {
+		return nil, err
+	}
+	out, err := sh.Show("show detail")
+	if _, upErr := sh.Send("up"); err == nil {
+		err = upErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	certs, err := ParseTrustpoints(out)
+	if err != nil {
+		return nil, fmt.Errorf("trustpoint %s: %w", name, err)
+	}
+	for i := range certs {
+		if certs[i].Store == "" {
+			certs[i].Store = name
+		}
+	}
+	return certs, nil
+}
+
+func union(a, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	return a
 }

@@ -5,41 +5,11 @@ package iosxe
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
 )
-
-// Driver runs the IOS XE sequences.
-type Driver struct{}
-
-// TrustCommand lists the trustpool.
-const TrustCommand = "show crypto pki trustpool"
-
-// Detect reads the trustpool and, for the file method, whether the bundle
-// (flash:ios_core.p7b) is on its file system.
-func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	tr, err := platform.TrustStore(r, TrustCommand, ParseTrustpool, ca)
-	if err != nil {
-		return platform.State{}, err
-	}
-	st := platform.State{Trust: tr}
-	if p.Method != record.MethodFile || p.BundleFile == "" {
-		return st, nil
-	}
-	fs, name, ok := strings.Cut(p.BundleFile, ":")
-	if !ok {
-		return st, fmt.Errorf("bundle_file %q: want FILESYSTEM:NAME", p.BundleFile)
-	}
-	present, err := platform.HasFile(r, fs+":", strings.TrimPrefix(name, "/"))
-	if err != nil {
-		return st, err
-	}
-	st.BundlePresent = &present
-	return st, nil
-}
 
 var (
 	reConfigPrompt = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
@@ -101,21 +71,9 @@ func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platfor
 	return res, nil
 }
 
-// Save implements platform.Driver.
-func (Driver) Save(sh platform.Shell) error { return Save(sh) }
-
 // Save is write memory; the session answers its questions (the Spec's
 // Questions: the destination, the NVRAM overwrite confirmation).
-func Save(sh platform.Shell) error {
-	out, err := sh.Send("write memory")
-	if err != nil {
-		return platform.Step("write memory", err)
-	}
-	if !strings.Contains(out, "[OK]") {
-		return platform.Step("write memory", platform.Rejected(out, "no [OK]"))
-	}
-	return nil
-}
+func (Driver) Save(sh platform.Shell) error { return platform.WriteMemory(sh) }
 
 // restore leaves configuration mode from wherever the sequence stopped: a
 // blank line ends a paste (a partial certificate fails to parse), `end`

@@ -17,9 +17,29 @@ var questions = []platform.Answer{
 	{After: saves, Question: `^Overwrite the previous NVRAM configuration\?\s*\[confirm\]\s*$`},
 }
 
+// controllerMode: a router managed by SD-WAN Manager (vManage) says so in
+// show version, and takes its configuration from the controller; FN72323
+// gives its own, manual workaround for it (docs/platforms.md).
+var controllerMode = platform.VersionBlocker{
+	Pattern: `(?i)^Router operating mode:\s*Controller-Managed`,
+	Verdict: record.Unsupported,
+	Reason:  "SD-WAN controller mode: the trustpoint workaround is manual (FN72323)",
+}
+
+// names: Ansible's cisco.ios.ios and the plain ios of Nornir's plugins
+// are IOS XE and classic IOS alike, so they read as platform auto
+// (detection refuses classic IOS); the IOS XE names of Netmiko
+// (cisco_xe) and scrapli (cisco_iosxe) are IOS XE.
+var names = platform.ToolNames{
+	Ansible: []platform.ToolName{{Name: "cisco.ios.ios", Family: true}, {Name: "ios", Family: true}},
+	Nornir: []platform.ToolName{{Name: "ios", Family: true}, {Name: "cisco_ios", Family: true},
+		{Name: "iosxe"}, {Name: "cisco_xe"}, {Name: "cisco_iosxe"}},
+}
+
 // Register adds IOS XE. Every method lands in the configuration that
 // write memory saves; auto is terminal, which needs no internet. The CLI
-// lands in user exec and needs enable.
+// lands in user exec and needs enable. A router in SD-WAN controller mode
+// is not fixed by these sequences (controllerMode).
 func Register(r *platform.Registry) error {
 	return r.Register(platform.Spec{
 		ID: "iosxe", Aliases: []string{"ios-xe"},
@@ -32,6 +52,13 @@ func Register(r *platform.Registry) error {
 			{Name: record.MethodTerminal, Persistent: true},
 		},
 		Auto:   []record.Method{record.MethodTerminal},
+		Detect: platform.Detection{Blockers: []platform.VersionBlocker{controllerMode}},
+		Names:  names,
 		Driver: Driver{},
 	})
 }
+
+// Driver is the code behind IOS XE's Spec: its sequences (driver.go), their
+// description (sequence.go) and the trust-store reading (trust.go). It
+// holds nothing: what the platform is, is the data above.
+type Driver struct{}

@@ -2,8 +2,12 @@ package iosxe
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // ParseTrustpool reads `show crypto pki trustpool` (docs/platforms.md), its
@@ -19,4 +23,30 @@ func ParseTrustpool(out string) ([]detect.Cert, error) {
 		return nil, fmt.Errorf("iosxe trustpool: %w", err)
 	}
 	return certs, nil
+}
+
+// TrustCommand lists the trustpool.
+const TrustCommand = "show crypto pki trustpool"
+
+// Detect reads the trustpool and, for the file method, whether the bundle
+// (flash:ios_core.p7b) is on its file system.
+func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
+	tr, err := platform.TrustStore(r, TrustCommand, ParseTrustpool, ca)
+	if err != nil {
+		return platform.State{}, err
+	}
+	st := platform.State{Trust: tr}
+	if p.Method != record.MethodFile || p.BundleFile == "" {
+		return st, nil
+	}
+	fs, name, ok := strings.Cut(p.BundleFile, ":")
+	if !ok {
+		return st, fmt.Errorf("bundle_file %q: want FILESYSTEM:NAME", p.BundleFile)
+	}
+	present, err := platform.HasFile(r, fs+":", strings.TrimPrefix(name, "/"))
+	if err != nil {
+		return st, err
+	}
+	st.BundlePresent = &present
+	return st, nil
 }

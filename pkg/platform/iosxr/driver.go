@@ -4,80 +4,15 @@
 package iosxr
 
 import (
-	"errors"
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/trustfix/trustfix/pkg/cert"
-	"github.com/trustfix/trustfix/pkg/detect"
 	"github.com/trustfix/trustfix/pkg/platform"
 	"github.com/trustfix/trustfix/pkg/record"
-	"github.com/trustfix/trustfix/pkg/session"
 )
-
-// Driver runs the IOS XR sequences.
-type Driver struct{}
-
-// TrustCommand lists the trustpool (the Trustpool trustpoint's terminal
-// certificates included).
-const TrustCommand = "show crypto ca trustpool"
-
-// Detect reads the trustpool and, unless the method is url or terminal,
-// whether a configured bundle is on its file system. The serial is not in
-// XR's show version; the chassis entry of show inventory has it (optional:
-// captures may not include it).
-func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
-	out, err := r.Show(TrustCommand)
-	if err != nil {
-		return platform.State{}, err
-	}
-	certs, err := ParseTrustpool(out)
-	if err != nil {
-		return platform.State{}, err
-	}
-	st := platform.State{Trust: evaluate(certs, ca)}
-	st.LostOnReload = st.Trust.CA != nil && st.Trust.CA.Store == terminalStore
-	if out, err := r.Show("show inventory"); err == nil {
-		st.Serial = chassisSerial(out)
-	}
-	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
-		fs, name := splitBundle(p.BundleFile)
-		present, err := platform.HasFile(r, fs, name)
-		if err != nil {
-			return st, err
-		}
-		st.BundlePresent = &present
-	}
-	return st, nil
-}
-
-// chassisSerial is the serial of show inventory's first entry (the
-// chassis), "" when it has none.
-func chassisSerial(inventory string) string {
-	if m := reSN.FindStringSubmatch(inventory); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
-// terminalStore is the trustpoint the terminal method authenticates: its
-// certificate is not saved (FN72290).
-const terminalStore = "Trustpool"
-
-// evaluate is detect.Evaluate preferring a copy of the CA that survives a
-// reload (the trustpool proper) over one in trustpoint Trustpool.
-func evaluate(certs []detect.Cert, ca *cert.CA) detect.Trust {
-	lasting := slices.DeleteFunc(slices.Clone(certs), func(c detect.Cert) bool { return c.Store == terminalStore })
-	if tr := detect.Evaluate(lasting, ca); tr.CAPresent {
-		tr.Certs = certs
-		tr.QuoVadisPresent = detect.Evaluate(certs, ca).QuoVadisPresent
-		return tr
-	}
-	return detect.Evaluate(certs, ca)
-}
 
 // splitBundle turns harddisk:/dir/ios.p7b into ("harddisk:", "dir/ios.p7b").
 func splitBundle(file string) (fs, name string) {
@@ -93,12 +28,8 @@ var (
 	rePasteReady = platform.Question(`End with a blank line or the word "quit" on a line by itself`)
 	reAccept     = platform.Question(`Do you accept this certificate? [yes/no]:`)
 	reUncommit   = platform.Question(`Uncommitted changes found, commit them before exiting(yes/no/cancel)? [cancel]:`)
-	// reSN is the first SN: of show inventory (the chassis), possibly
-	// empty: an empty value never takes the next line's first word, nor
-	// a later module's serial.
-	reSN     = regexp.MustCompile(`\bSN:[ \t]*(\S*)`)
-	reSHA1   = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
-	reConfig = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
+	reSHA1       = regexp.MustCompile(`(?m)SHA1 Fingerprint:\s*\n\s*([0-9A-Fa-f]{40})`)
+	reConfig     = regexp.MustCompile(`\(config[^)]*\)#\s?$`)
 	// A failure line; the words after "%" are [unverified], so a url
 	// import is judged by the trustpool afterwards, not by this.
 	reFailure = regexp.MustCompile(`(?im)^\s*%\s?(Error|Invalid|Incomplete|Ambiguous|Failed)|Download failed|No such file|not found|cannot`)
@@ -111,7 +42,7 @@ var (
 func (d Driver) Apply(sh platform.Shell, m record.Method, ca *cert.CA, p platform.Prefs) (platform.Result, error) {
 	res := platform.Result{Method: m}
 	err := run(sh, m, ca, p)
-	if m == record.MethodURL && p.Auto() && !errors.Is(err, platform.ErrStopped) && !errors.Is(err, session.ErrQuestion) {
+	if m == record.MethodURL && p.Auto() && platform.Continues(err) {
 		// Decide by state: read the trustpool. The caller verifies with it.
 		st, derr := d.Detect(sh, ca, platform.Prefs{Method: m})
 		switch {

@@ -43,6 +43,15 @@ func Register(r *platform.Registry) error {
 		Session: platform.Session{File: "cisco_iosxr.yaml", Paging: "terminal length 0", Extra: []string{"terminal width 512", "terminal exec prompt no-timestamp"},
 			ReadOnly:  []string{platform.ReadShow, platform.ReadDir, `terminal (?:length|width) \d{1,3}`, `terminal exec prompt no-timestamp`},
 			Questions: questions},
+		Names: platform.ToolNames{
+			Ansible: []platform.ToolName{{Name: "cisco.iosxr.iosxr"}, {Name: "iosxr"}},
+			Nornir:  []platform.ToolName{{Name: "iosxr"}, {Name: "cisco_xr"}, {Name: "cisco_iosxr"}, {Name: "iosxr_netconf"}},
+		},
 		Driver: Driver{},
 	})
 }
+
+// Driver is the code behind IOS XR's Spec: its sequences (driver.go), their
+// description (sequence.go) and the trust-store reading (trust.go). It
+// holds nothing: what the platform is, is the data above.
+type Driver struct{}

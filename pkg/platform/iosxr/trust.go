@@ -3,9 +3,13 @@ package iosxr
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/trustfix/trustfix/pkg/cert"
 	"github.com/trustfix/trustfix/pkg/detect"
+	"github.com/trustfix/trustfix/pkg/platform"
+	"github.com/trustfix/trustfix/pkg/record"
 )
 
 // Line shapes. The certificate lines are those XR prints during `crypto ca
@@ -161,3 +165,62 @@ func (p *parser) flush() error {
 	p.cur = nil
 	return nil
 }
+
+// terminalStore is the trustpoint the terminal method authenticates: its
+// certificate is not saved (FN72290).
+const terminalStore = "Trustpool"
+
+// evaluate is detect.Evaluate preferring a copy of the CA that survives a
+// reload (the trustpool proper) over one in trustpoint Trustpool.
+func evaluate(certs []detect.Cert, ca *cert.CA) detect.Trust {
+	lasting := slices.DeleteFunc(slices.Clone(certs), func(c detect.Cert) bool { return c.Store == terminalStore })
+	if tr := detect.Evaluate(lasting, ca); tr.CAPresent {
+		tr.Certs = certs
+		tr.QuoVadisPresent = detect.Evaluate(certs, ca).QuoVadisPresent
+		return tr
+	}
+	return detect.Evaluate(certs, ca)
+}
+
+// TrustCommand lists the trustpool (the Trustpool trustpoint's terminal
+// certificates included).
+const TrustCommand = "show crypto ca trustpool"
+
+// Detect reads the trustpool and, unless the method is url or terminal,
+// whether a configured bundle is on its file system. The serial is not in
+// XR's show version; the chassis entry of show inventory has it (optional:
+// captures may not include it).
+func (Driver) Detect(r platform.Reader, ca *cert.CA, p platform.Prefs) (platform.State, error) {
+	certs, err := platform.Certificates(r, TrustCommand, ParseTrustpool)
+	if err != nil {
+		return platform.State{}, err
+	}
+	st := platform.State{Trust: evaluate(certs, ca)}
+	st.LostOnReload = st.Trust.CA != nil && st.Trust.CA.Store == terminalStore
+	if out, err := r.Show("show inventory"); err == nil {
+		st.Serial = chassisSerial(out)
+	}
+	if p.BundleFile != "" && p.Method != record.MethodURL && p.Method != record.MethodTerminal {
+		fs, name := splitBundle(p.BundleFile)
+		present, err := platform.HasFile(r, fs, name)
+		if err != nil {
+			return st, err
+		}
+		st.BundlePresent = &present
+	}
+	return st, nil
+}
+
+// chassisSerial is the serial of show inventory's first entry (the
+// chassis), "" when it has none.
+func chassisSerial(inventory string) string {
+	if m := reSN.FindStringSubmatch(inventory); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// reSN is the first SN: of show inventory (the chassis), possibly empty:
+// an empty value never takes the next line's first word, nor a later
+// module's serial.
+var reSN = regexp.MustCompile(`\bSN:[ \t]*(\S*)`)

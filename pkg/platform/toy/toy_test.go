@@ -88,7 +88,9 @@ func register(t *testing.T, r *platform.Registry) {
 		Methods:  []platform.Method{{Name: record.MethodTerminal, Persistent: true, Note: "the toy's own sequence"}},
 		Auto:     []record.Method{record.MethodTerminal},
 		Advisory: "iosxe",
-		Driver:   toy{},
+		// What an Ansible inventory calls it: read as toyxe.
+		Names:  platform.ToolNames{Ansible: []platform.ToolName{{Name: "acme.toy.toy"}}},
+		Driver: toy{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -167,4 +169,39 @@ func TestToyPlatform(t *testing.T) {
 			devsim.Has(st.TrustStore, ca.SHA1()), devsim.Has(st.SavedStore, ca.SHA1()), st.Unsaved)
 	}
 	devsimtest.CheckClean(t, st)
+}
+
+// TestToyAnsibleName: an Ansible inventory whose ansible_network_os is the
+// name the toy's Spec declares plans the device as the toy; without the
+// toy registered, the host is left out as no platform trustfix fixes.
+func TestToyAnsibleName(t *testing.T) {
+	reg := devsimtest.Registry(t)
+	register(t, reg)
+	lab := devsimtest.Start(t, devsimtest.Scenario(t, `devices:
+  - {name: toy-1, platform: iosxe, version: 17.03.03, model: C9300-48P, quovadis: true}
+`), devsimtest.Options{})
+	inv := lab.Path("hosts.yml")
+	hosts := fmt.Sprintf(`all:
+  vars: {ansible_user: %s, trustfix_password_env: %s, trustfix_enable_password_env: %s, trustfix_known_hosts: %q}
+  hosts:
+    toy-1: {ansible_host: 127.0.0.1, ansible_port: %d, ansible_network_os: acme.toy.toy}
+`, devsimtest.Username, devsim.PasswordEnv, devsim.EnablePasswordEnv, lab.Known, lab.Device("toy-1").Port())
+	if err := os.WriteFile(inv, []byte(hosts), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := devsimtest.Run(t, cli.Env{}, "inventory", "show", "-i", inv)
+	if !strings.Contains(r.Stderr, "ansible_network_os acme.toy.toy, not a platform trustfix fixes") {
+		t.Errorf("without the toy: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	r = devsimtest.Run(t, cli.Env{Registry: reg}, "plan", "-i", inv, "-o", "json")
+	if r.Code != cli.ExitOK {
+		t.Fatalf("plan: exit %d\n%s\n%s", r.Code, r.Stdout, r.Stderr)
+	}
+	var doc struct{ Devices []device }
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Devices) != 1 || doc.Devices[0].Platform != "toyxe" || doc.Devices[0].Verdict != "remediate" {
+		t.Errorf("plan: %+v, want toy-1 as toyxe, remediate", doc.Devices)
+	}
 }
