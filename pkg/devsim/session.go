@@ -44,6 +44,9 @@ type session struct {
 	// starEcho shows a '*' per hidden character (the ASA's password echo).
 	starEcho bool
 	latency  time.Duration
+	// due is when the last line of output was due, input when the device
+	// last read a byte: pace counts a line's latency from the later.
+	due, input time.Time
 	// trap is written in two parts with a pause in between (the prompt trap).
 	trap string
 }
@@ -67,6 +70,9 @@ func (s *session) readByte() (byte, error) {
 		return 0, err
 	}
 	s.got++
+	if s.latency > 0 {
+		s.input = time.Now()
+	}
 	if s.dropAt > 0 && s.got >= s.dropAt {
 		// The budget is spent by a drop that happens, not by a session that
 		// merely could have dropped (a read-only plan sends little).
@@ -172,9 +178,7 @@ func (s *session) readKey() (byte, error) {
 // raw writes text that does not end a line (prompts, dialog questions);
 // any line break inside it still goes out as CRLF, as on a real vty.
 func (s *session) raw(text string) {
-	if s.latency > 0 {
-		time.Sleep(s.latency)
-	}
+	s.pace()
 	_, _ = io.WriteString(s.ch, strings.ReplaceAll(text, "\n", "\r\n"))
 }
 
@@ -192,10 +196,26 @@ func (s *session) write(text string) {
 	}
 }
 
-func (s *session) writeLine(l string) {
-	if s.latency > 0 {
-		time.Sleep(s.latency)
+// pace waits until the next piece of output is due: latency after the
+// last one was due, or after the input that prompted it. The device keeps
+// its own clock: a host too busy to wake the lab on time delays one line,
+// not every line after it (a sleep per line added every such delay to the
+// rest of the output, and so to the device's time).
+func (s *session) pace() {
+	if s.latency <= 0 {
+		return
 	}
+	if s.due.Before(s.input) {
+		s.due = s.input
+	}
+	s.due = s.due.Add(s.latency)
+	if d := time.Until(s.due); d > 0 {
+		time.Sleep(d)
+	}
+}
+
+func (s *session) writeLine(l string) {
+	s.pace()
 	l = strings.ReplaceAll(l, "\n", "\r\n")
 	if s.trap != "" {
 		if i := strings.Index(l, s.trap); i >= 0 {
