@@ -146,8 +146,8 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 		if answers >= maxAnswers {
 			continue
 		}
-		// (A read-only session has no questions to answer: an unknown
-		// question is cancelled.)
+		// questions is empty in a read-only session: it answers nothing,
+		// and an unknown question is cancelled.
 		if q := known(questions, tail); q != nil {
 			if err := ch.Write([]byte(q.Answer+"\n"), false); err != nil {
 				return b, paged, err

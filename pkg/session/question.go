@@ -92,10 +92,13 @@ func after(qs []Question, cmd string) []*Question {
 // on, the last of tail. A complete line is nobody's question: the device
 // waits on an unfinished one.
 func known(qs []*Question, tail []byte) *Question {
-	if len(qs) == 0 || bytes.HasSuffix(bytes.TrimRight(tail, " \t"), []byte("\n")) {
+	if len(qs) == 0 {
 		return nil
 	}
 	line := tailLine(tail)
+	if line == "" {
+		return nil
+	}
 	for _, q := range qs {
 		if q.Pattern.MatchString(line) {
 			return q
