@@ -129,15 +129,35 @@ func (r *Registry) NornirPlatform(name string) (platform string, ok bool) {
 	return r.toolPlatform(nornir, name)
 }
 
+// AnsiblePlatforms lists the platforms ansible_network_os values stand
+// for (AnsiblePlatform's answers), each once, in registration order.
+func (r *Registry) AnsiblePlatforms() []string {
+	var out []string
+	for _, s := range r.specs {
+		for _, n := range ansible.names(s) {
+			if p := n.platform(s); !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 func (r *Registry) toolPlatform(t tool, name string) (string, bool) {
 	s, n, ok := r.toolName(t, name)
-	switch {
-	case !ok:
+	if !ok {
 		return "", false
-	case n.Family:
-		return Auto, true
 	}
-	return s.ID, true
+	return n.platform(s), true
+}
+
+// platform is what name n of Spec s stands for: Auto for a name that
+// covers a family, else the Spec's id.
+func (n ToolName) platform(s *Spec) string {
+	if n.Family {
+		return Auto
+	}
+	return s.ID
 }
 
 // toolName finds the Spec that declares name for tool t.

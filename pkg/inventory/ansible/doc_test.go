@@ -196,6 +196,8 @@ func TestBadAnsibleInventories(t *testing.T) {
 			`jinja.ini:6: sw1.ansible_host: a Jinja expression "{{ inventory_hostname }}.example.net" (trustfix does not evaluate templates); set trustfix_host to a plain value`},
 		{"jinja overridden", "jinja-ok.ini", head + "[sw]\nsw1 ansible_host=\"{{ x }}\" trustfix_host=192.0.2.1 trustfix_import_method=scp\n",
 			`jinja-ok.ini:6: sw1.trustfix_import_method: unknown "scp" (want auto|url|file|terminal)`},
+		{"jinja network os", "jinja-os.ini", "[sw]\nsw1 trustfix_password_env=P ansible_user=netops ansible_network_os=\"{{ os }}\"\n",
+			`jinja-os.ini:2: sw1.ansible_network_os: a Jinja expression "{{ os }}" (trustfix does not evaluate templates); set trustfix_platform to auto, iosxr or asa`},
 		{"unknown field", "typo.ini", head + "[sw]\nsw1\n[sw:vars]\ntrustfix_import_methd=terminal\n",
 			`typo.ini:8: sw.trustfix_import_methd: unknown field (did you mean "trustfix_import_method"?)`},
 		{"bad port", "port.yml", "all:\n  vars:\n    trustfix_password_env: P\n    ansible_user: netops\n    ansible_network_os: cisco.iosxr.iosxr\n  hosts:\n    xr1:\n      ansible_port: http\n",

@@ -63,6 +63,8 @@ var passwordVars = map[string]string{
 // stands for (a platform id, or auto), as the platforms' Specs declare.
 type Platforms interface {
 	AnsiblePlatform(networkOS string) (platform string, ok bool)
+	// AnsiblePlatforms lists every platform AnsiblePlatform answers.
+	AnsiblePlatforms() []string
 }
 
 const prefix = "trustfix_"
@@ -184,7 +186,7 @@ func (r *mapped) platform(vs vars, strict bool, set func(string, variable), plat
 	}
 	if _, why := usable(v.node); why != "" {
 		if strict {
-			r.fail(v.pos, "%s; set %splatform to auto, iosxr or asa", why, prefix)
+			r.fail(v.pos, "%s; set %splatform to %s", why, prefix, orList(platforms.AnsiblePlatforms()))
 		}
 		return
 	}
@@ -194,6 +196,14 @@ func (r *mapped) platform(vs vars, strict bool, set func(string, variable), plat
 		return
 	}
 	set("platform", variable{inventory.Scalar(p), v.pos})
+}
+
+// orList spells a list the way a message reads it: "a, b or c".
+func orList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 // usable returns n ready for the validator, or why trustfix cannot use
