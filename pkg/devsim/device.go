@@ -280,13 +280,13 @@ func (d *Device) setFile(f string, present bool) {
 	}
 }
 
-func (d *Device) recordLine(l *SessionLog, mode, text string, hidden bool) {
+func (d *Device) recordLine(l *SessionLog, mode, text string, hidden, split bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if hidden && text != "" {
 		text = "********"
 	}
-	l.Lines = append(l.Lines, Line{Mode: mode, Text: text, Hidden: hidden})
+	l.Lines = append(l.Lines, Line{Mode: mode, Text: text, Hidden: hidden, Split: split})
 }
 
 func (d *Device) recordMutating(l *SessionLog, cmd string) {

@@ -105,8 +105,12 @@ func (s *session) readLine(mode string, echo bool) (string, lineEnd, error) {
 		echo = true // a misconfigured line echoes what should be hidden
 	}
 	var buf []byte
+	split := false // a read had to wait for more of the line
 	for {
 		s.flushEcho(false)
+		if len(buf) > 0 && s.in.Buffered() == 0 {
+			split = true
+		}
 		b, err := s.readByte()
 		if err != nil {
 			s.flushEcho(true)
@@ -124,7 +128,7 @@ func (s *session) readLine(mode string, echo bool) (string, lineEnd, error) {
 			if mode == modePaste || mode == modeCertchain {
 				buf = s.garble(buf)
 			}
-			s.dev.recordLine(s.log, mode, string(buf), hidden)
+			s.dev.recordLine(s.log, mode, string(buf), hidden, split)
 			return string(buf), endEnter, nil
 		case 0x7f, 0x08:
 			if len(buf) > 0 {
@@ -136,12 +140,12 @@ func (s *session) readLine(mode string, echo bool) (string, lineEnd, error) {
 		case 0x03:
 			s.echoBuf = append(s.echoBuf, "^C\r\n"...)
 			s.flushEcho(true)
-			s.dev.recordLine(s.log, mode, "^C", false)
+			s.dev.recordLine(s.log, mode, "^C", false, false)
 			return string(buf), endCtrlC, nil
 		case 0x1a:
 			s.echoBuf = append(s.echoBuf, "^Z\r\n"...)
 			s.flushEcho(true)
-			s.dev.recordLine(s.log, mode, "^Z", false)
+			s.dev.recordLine(s.log, mode, "^Z", false, false)
 			return string(buf), endCtrlZ, nil
 		case '\t', 0x1b:
 			// Completion and escape sequences are not simulated.

@@ -85,6 +85,9 @@ type Line struct {
 	Mode   string
 	Text   string
 	Hidden bool // typed with echo off (a password); Text is masked
+	// Split: the line came in more than one read, typed key by key or its
+	// Enter sent after a pause (a client that waits for the echo first).
+	Split bool
 }
 
 // SessionLog is everything the lab saw in one SSH session.

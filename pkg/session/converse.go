@@ -23,12 +23,16 @@ import (
 // wait shapes one read.
 type wait struct {
 	cmd       string           // the command being answered: scopes the known questions
+	echo      string           // input whose echo comes first: dropped, and nothing ends the read before it
 	expect    []*regexp.Regexp // the caller's own patterns: they end the read
 	questions bool             // answer known questions, cancel unknown ones
 }
 
-// exchange sends cmd as scrapligo's SendCommand does (the command, its
-// echo read back, Enter) and reads the answer through read.
+// exchange sends cmd and its Enter in one write, as Netmiko's
+// send_command does (ktbyers/netmiko, netmiko/base_connection.py), and
+// reads the answer through read, which waits for the command's echo
+// before anything may end it. scrapligo's SendCommand makes the same check
+// with a round trip more: it reads the echo back before sending Enter.
 func (s *Session) exchange(cmd string, expect []*regexp.Regexp) (string, error) {
 	s.begin()
 	s.lastCmd = cmd
@@ -36,16 +40,10 @@ func (s *Session) exchange(cmd string, expect []*regexp.Regexp) (string, error) 
 	ctx, cancel := context.WithTimeout(context.Background(), s.opt.OpTimeout)
 	defer cancel()
 	ch := s.drv.Channel
-	if err := ch.Write([]byte(cmd), false); err != nil {
+	if err := ch.Write(append([]byte(cmd), ch.ReturnChar...), false); err != nil {
 		return "", s.wrap(op, err)
 	}
-	if err := s.readEcho(ctx, cmd); err != nil {
-		return "", s.wrap(op, timedOut(err))
-	}
-	if err := ch.WriteReturn(); err != nil {
-		return "", s.wrap(op, err)
-	}
-	b, paged, err := s.read(ctx, wait{cmd: cmd, expect: expect, questions: true})
+	b, paged, err := s.read(ctx, wait{cmd: cmd, echo: cmd, expect: expect, questions: true})
 	if err != nil {
 		return "", s.readError(op, err)
 	}
@@ -99,6 +97,7 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 	if w.questions && !s.opt.ReadOnly {
 		questions = after(s.questions, w.cmd)
 	}
+	echo, scanned := []byte(w.echo), 0
 	still := time.Now()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -109,7 +108,7 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 			return b, paged, err
 		}
 		if len(nb) == 0 {
-			watch := w.questions && len(b) > from
+			watch := w.questions && len(echo) == 0 && len(b) > from
 			if watch && time.Since(still) >= s.questionWait() {
 				if line := tailLine(b[from:]); looksLikeQuestion(line) && !s.isPrompt(line) {
 					return b, paged, s.cancelQuestion(w.cmd, line)
@@ -127,6 +126,16 @@ func (s *Session) read(ctx context.Context, w wait) (b []byte, paged bool, err e
 		}
 		still = time.Now()
 		b = append(b, nb...)
+		if len(echo) > 0 {
+			// Before the echo, output is what the last command left:
+			// a prompt there is not this command's end.
+			var end int
+			end, scanned = echoEnd(b, scanned, echo, max(ch.PromptSearchDepth, 2*len(echo)))
+			if end < 0 {
+				continue
+			}
+			b, echo = b[end:], nil
+		}
 		if s.endsInPrompt(b[from:]) {
 			return b, paged, nil
 		}

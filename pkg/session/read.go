@@ -13,8 +13,9 @@ import (
 	"github.com/scrapli/scrapligo/util"
 )
 
-// Every wait for output goes through next: scrapligo's channel reads the
-// transport and queues what comes, and we take it from the queue. Its own
+// Every wait for output goes through read (converse.go): scrapligo's
+// channel reads the transport and queues what comes, and we take it from
+// the queue. Its own
 // read functions poll that queue every ReadDelay (1 ms) for as long as an
 // operation lasts, and match the prompt pattern over the last 256 bytes
 // after every chunk; with hundreds of sessions that waiting and matching
@@ -104,20 +105,6 @@ func (s *Session) begin() {
 	s.feed.flush()
 }
 
-// next returns the next chunk of output, waiting without polling until
-// there is one, the stream ends or ctx does.
-func (s *Session) next(ctx context.Context) ([]byte, error) {
-	for {
-		nb, err := s.drv.Channel.Read()
-		if err != nil || len(nb) > 0 {
-			return nb, err
-		}
-		if err := s.idle(ctx, 0); err != nil {
-			return nil, err
-		}
-	}
-}
-
 // idle waits, without polling, until the channel has queued output that
 // may end a wait, ctx ends, or until has passed (0: lineWait): a read that
 // watches for a question must look again once the output has been still
@@ -142,25 +129,25 @@ func (s *Session) idle(ctx context.Context, until time.Duration) error {
 	return nil
 }
 
-// readEcho reads until the device has echoed input, as scrapligo's
-// ReadUntilFuzzy does (what it read is dropped).
-func (s *Session) readEcho(ctx context.Context, input string) error {
-	if input == "" {
-		return nil
-	}
-	in := []byte(input)
-	depth := max(s.drv.Channel.PromptSearchDepth, 2*len(in))
-	var b []byte
-	for {
-		nb, err := s.next(ctx)
-		if err != nil {
-			return err
+// echoEnd is where the echo of input ends in b: after the line break
+// that follows it (the device's echo of Enter), or -1 until both have
+// come. The echo is matched roughly within the depth bytes before a line
+// break, as scrapligo's ReadUntilFuzzy does: a device may redraw or scroll
+// a long line as it echoes it. Line breaks before from were looked at
+// already; next is where the following call starts.
+func echoEnd(b []byte, from int, input []byte, depth int) (end, next int) {
+	for from < len(b) {
+		i := bytes.IndexByte(b[from:], '\n')
+		if i < 0 {
+			return -1, from
 		}
-		b = append(b, nb...)
-		if util.BytesRoughlyContains(in, searchTail(b, depth)) {
-			return nil
+		brk := from + i
+		if util.BytesRoughlyContains(input, b[max(0, brk-depth):brk]) {
+			return brk + 1, brk + 1
 		}
+		from = brk + 1
 	}
+	return -1, from
 }
 
 // endsInPrompt reports whether b's last line is a prompt: the line after

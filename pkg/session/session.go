@@ -312,7 +312,7 @@ func (s *Session) Close() {
 			// A device that stopped reading could block the write: it gets
 			// a moment, then the connection is closed under it.
 			t := time.AfterFunc(closeWait, func() { _ = s.sh.Close() })
-			if s.drv.Channel.WriteAndReturn([]byte("exit"), false) == nil {
+			if s.drv.Channel.Write(append([]byte("exit"), s.drv.Channel.ReturnChar...), false) == nil {
 				s.sh.waitEnd(closeWait)
 			}
 			t.Stop()
