@@ -149,7 +149,7 @@ func Run(launch, hard context.Context, devs []inventory.Device, work Work, opt O
 				break
 			}
 			d := pending[i]
-			pending = slices.Delete(pending, i, i+1)
+			pending = without(pending, i)
 			running++
 			launched++
 			for _, g := range d.Groups {
@@ -270,4 +270,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// without drops pending[i]. Launches take the front unless a group limit
+// or the breaker passes devices over: dropping the front is a reslice,
+// where slices.Delete moved the rest of the list every launch (N²/2 device
+// copies a run: 7 GB of copying at 5,000 devices).
+func without(pending []inventory.Device, i int) []inventory.Device {
+	if i == 0 {
+		return pending[1:]
+	}
+	return slices.Delete(pending, i, i+1)
 }
