@@ -312,10 +312,10 @@ func (d *Device) endSession(l *SessionLog, mode string, inConfig, pending, halfP
 	l.HalfPaste = halfPaste
 }
 
-func (d *Device) openSession() (*SessionLog, int) {
+func (d *Device) openSession(term string) (*SessionLog, int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	l := &SessionLog{ID: len(d.sessions) + 1, Start: time.Now()}
+	l := &SessionLog{ID: len(d.sessions) + 1, Start: time.Now(), Terminal: term}
 	d.sessions = append(d.sessions, l)
 	return l, d.spec.Faults.DropAfterBytes
 }

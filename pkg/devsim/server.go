@@ -3,6 +3,7 @@ package devsim
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -163,10 +164,18 @@ func (d *Device) handle(conn net.Conn) {
 func (d *Device) shell(conn net.Conn, ch ssh.Channel, reqs <-chan *ssh.Request) {
 	defer ch.Close()
 	started := make(chan struct{})
+	var term string // the PTY asked for; set before started closes
 	go func() {
 		for req := range reqs {
 			switch req.Type {
-			case "pty-req", "window-change", "env":
+			case "pty-req":
+				var pty ptyRequest
+				err := ssh.Unmarshal(req.Payload, &pty)
+				if err == nil {
+					term = fmt.Sprintf("%s %dx%d", pty.Term, pty.Columns, pty.Rows)
+				}
+				_ = req.Reply(err == nil, nil)
+			case "window-change", "env":
 				_ = req.Reply(req.WantReply, nil)
 			case "shell":
 				if d.spec.Faults.Hostile.StallShell {
@@ -195,7 +204,7 @@ func (d *Device) shell(conn net.Conn, ch ssh.Channel, reqs <-chan *ssh.Request) 
 		_ = d.flood(ch)
 		return
 	}
-	log, dropAt := d.openSession()
+	log, dropAt := d.openSession(term)
 	s := newSession(d, ch, conn, log, dropAt)
 	cli := newCLI(d.spec.Platform, s)
 	err := cli.run()
@@ -204,4 +213,11 @@ func (d *Device) shell(conn net.Conn, ch ssh.Channel, reqs <-chan *ssh.Request) 
 	if err == nil {
 		_, _ = ch.SendRequest("exit-status", false, binary.BigEndian.AppendUint32(nil, 0))
 	}
+}
+
+// ptyRequest is a pty-req's payload (RFC 4254 6.2).
+type ptyRequest struct {
+	Term                         string
+	Columns, Rows, Width, Height uint32
+	Modes                        string
 }

@@ -95,7 +95,10 @@ type SessionLog struct {
 	ID    int
 	Start time.Time
 	End   time.Time
-	Lines []Line
+	// Terminal is the PTY the client asked for: "TYPE COLUMNSxROWS", or ""
+	// without one (or with a pty-req the device could not read).
+	Terminal string
+	Lines    []Line
 	// Mutating lists the commands that changed (or could change) state:
 	// configuration mode, imports, saves, file operations.
 	Mutating []string

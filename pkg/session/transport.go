@@ -53,7 +53,12 @@ const termWidth = 511
 // openShell asks for a session, a PTY and a shell, each an SSH request the
 // device may never answer: when ctx ends first, the connection is closed
 // under the pending request and the stage fails. step names the request
-// that was pending.
+// that was pending. The PTY request goes without waiting for its answer,
+// right before the shell's, as OpenSSH's client sends them
+// (openssh-portable clientloop.c, client_session2_setup): a round trip
+// less per login. x/crypto/ssh waits for each answer it asks for, so the
+// PTY's is not asked for; a device that refused it would still start the
+// shell, as OpenSSH goes on after "PTY allocation request failed".
 func openShell(ctx context.Context, client *ssh.Client, closeAll func()) (sh *shell, step string, err error) {
 	var pending atomic.Value
 	pending.Store("session")
@@ -73,8 +78,7 @@ func openShell(ctx context.Context, client *ssh.Client, closeAll func()) (sh *sh
 		return nil, step, err
 	}
 	pending.Store("pty")
-	modes := ssh.TerminalModes{ssh.ECHO: 1, ssh.TTY_OP_ISPEED: 115200, ssh.TTY_OP_OSPEED: 115200}
-	if err := sess.RequestPty("vt100", 0, termWidth, modes); err != nil {
+	if _, err := sess.SendRequest("pty-req", false, ptyRequest()); err != nil {
 		return fail("pty", err)
 	}
 	in, err := sess.StdinPipe()
@@ -203,4 +207,22 @@ func (s *shell) ended() bool { return s.eof.Load() }
 func (s *shell) Write(b []byte) error {
 	_, err := s.stdin.Write(b)
 	return err
+}
+
+// ptyRequest is the pty-req payload (RFC 4254 6.2): a vt100 terminal
+// termWidth columns wide, echo on, 115200 baud.
+func ptyRequest() []byte {
+	var modes []byte
+	for _, m := range []struct {
+		Key byte
+		Val uint32
+	}{{ssh.ECHO, 1}, {ssh.TTY_OP_ISPEED, 115200}, {ssh.TTY_OP_OSPEED, 115200}} {
+		modes = append(modes, ssh.Marshal(&m)...)
+	}
+	modes = append(modes, 0) // TTY_OP_END
+	return ssh.Marshal(&struct {
+		Term                         string
+		Columns, Rows, Width, Height uint32
+		Modes                        string
+	}{"vt100", termWidth, 0, termWidth * 8, 0, string(modes)})
 }

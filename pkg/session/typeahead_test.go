@@ -10,7 +10,8 @@ import (
 // A command goes to the device with its Enter in one write: one round trip
 // per command. Waiting for the echo before sending Enter, as scrapligo's
 // SendCommand does, costs a second one; the device would see each line
-// arrive in two reads.
+// arrive in two reads. The PTY request, sent without waiting for its
+// answer, still gives the device the terminal asked for.
 func TestCommandAndEnterInOneWrite(t *testing.T) {
 	l := lab(t, "ie3400-dock-01", "xr-core-01", "asa-edge-1", "fp4120-a")
 	for _, d := range l.Devices() {
@@ -26,6 +27,9 @@ func TestCommandAndEnterInOneWrite(t *testing.T) {
 			st := d.State()
 			if len(st.Sessions) != 1 {
 				t.Fatalf("%d sessions, want 1", len(st.Sessions))
+			}
+			if got := st.Sessions[0].Terminal; got != "vt100 511x0" {
+				t.Errorf("the device's terminal is %q, want vt100 511x0", got)
 			}
 			var typed []string
 			for _, l := range st.Sessions[0].Lines {
