@@ -15,14 +15,13 @@ import (
 
 // Every wait for output goes through read (converse.go): scrapligo's
 // channel reads the transport and queues what comes, and we take it from
-// the queue. Its own
-// read functions poll that queue every ReadDelay (1 ms) for as long as an
-// operation lasts, and match the prompt pattern over the last 256 bytes
-// after every chunk; with hundreds of sessions that waiting and matching
-// was most of trustfix's CPU (BENCHMARKS.md). Here a reader sleeps until
-// the channel has queued something (the channel log, written right after
-// each chunk is queued, wakes it), and the prompt is looked for in the last
-// line only: a prompt ends the output.
+// the queue. Its own read functions poll that queue every ReadDelay (1 ms)
+// for as long as an operation lasts, and match the prompt pattern over the
+// last 256 bytes after every chunk; with hundreds of sessions that waiting
+// and matching was most of trustfix's CPU (BENCHMARKS.md). Here a reader
+// sleeps until the channel has queued something (the channel log, written
+// right after each chunk is queued, wakes it), and the prompt is looked
+// for in the last line only: a prompt ends the output.
 //
 // A chunk that ends a line does not wake the reader either: a prompt, a
 // pager and a question all leave the device waiting on an unfinished
