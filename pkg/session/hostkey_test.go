@@ -157,16 +157,7 @@ func TestKnownHostsRunAppends(t *testing.T) {
 	c := oneDevice(t, "asa-edge-1", func(*devsim.Spec) {})
 	file := writeKnownHosts(t, "# fleet keys") // line 1
 	kh := &KnownHosts{}
-	open := func(d *devsim.Device, policy string) error {
-		t.Helper()
-		tg := target(t, d)
-		tg.KnownHosts, tg.HostKeyPolicy = file, policy
-		s, err := Open(context.Background(), tg, Options{KnownHosts: kh})
-		if err == nil {
-			s.Close()
-		}
-		return err
-	}
+	open := func(d *devsim.Device, policy string) error { return loginOnce(t, d, file, policy, kh) }
 	if err := open(a, AcceptNew); err != nil { // appends line 2
 		t.Fatal(err)
 	}
@@ -233,15 +224,7 @@ func TestKnownHostsFleetParsesOnce(t *testing.T) {
 	t.Cleanup(l.Close)
 	file := writeKnownHosts(t, "# fleet keys")
 	kh := &KnownHosts{}
-	open := func(d *devsim.Device, policy string) error {
-		tg := target(t, d)
-		tg.KnownHosts, tg.HostKeyPolicy = file, policy
-		s, err := Open(context.Background(), tg, Options{KnownHosts: kh})
-		if err == nil {
-			s.Close()
-		}
-		return err
-	}
+	open := func(d *devsim.Device, policy string) error { return loginOnce(t, d, file, policy, kh) }
 	errs := make(chan error, len(l.Devices()))
 	for _, d := range l.Devices() {
 		go func() { errs <- open(d, AcceptNew) }()
@@ -259,4 +242,16 @@ func TestKnownHostsFleetParsesOnce(t *testing.T) {
 	if kh.parses != 1 {
 		t.Errorf("known_hosts parsed %d times for %d devices, want once", kh.parses, len(l.Devices()))
 	}
+}
+
+// loginOnce opens a session to d with known_hosts file under policy,
+// sharing kh, and closes it.
+func loginOnce(t *testing.T, d *devsim.Device, file, policy string, kh *KnownHosts) error {
+	tg := target(t, d)
+	tg.KnownHosts, tg.HostKeyPolicy = file, policy
+	s, err := Open(context.Background(), tg, Options{KnownHosts: kh})
+	if err == nil {
+		s.Close()
+	}
+	return err
 }
